@@ -1,0 +1,165 @@
+"""config.toml (read with tomllib) into frozen dataclasses.
+
+Every section is a dataclass below; every key has a default, so an empty or missing file is a
+valid configuration. An unknown key or a value of the wrong type raises ConfigError with the
+message `config.toml: <key>: <problem>`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reader.errors import ConfigError
+
+MIB = 1024 * 1024
+
+
+def _positive(name: str, value: float) -> None:
+    if value <= 0:
+        raise ValueError(f"{name} must be greater than 0")
+
+
+@dataclass(frozen=True)
+class FetchConfig:
+    """[fetch]: how feeds and pages are downloaded."""
+
+    concurrency: int = 16
+    per_host: int = 4
+    timeout: float = 60.0  # the whole-feed deadline in seconds (connect, headers and body)
+    connect_timeout: float = 10.0
+    max_bytes: int = 16 * MIB  # decoded size cap of one body
+    max_redirects: int = 10
+    user_agent: str = ""  # empty: "tidings/VERSION (+https://github.com/tidings)"
+
+    def __post_init__(self) -> None:
+        for name in ("concurrency", "per_host", "timeout", "connect_timeout", "max_bytes"):
+            _positive(name, getattr(self, name))
+        if not 0 <= self.max_redirects <= 30:
+            raise ValueError("max_redirects must be between 0 and 30")
+
+
+@dataclass(frozen=True)
+class ParseConfig:
+    """[parse]: how feed bodies are parsed."""
+
+    workers: int = 0  # parser processes; 0: one per CPU
+    deadline: float = 30.0  # seconds one parse may take before its process is killed
+    max_items_per_feed: int = 2000  # a feed keeps at most this many unbookmarked items
+
+    def __post_init__(self) -> None:
+        if self.workers < 0:
+            raise ValueError("workers must be 0 (one per CPU) or more")
+        _positive("deadline", self.deadline)
+        _positive("max_items_per_feed", self.max_items_per_feed)
+
+
+@dataclass(frozen=True)
+class UIConfig:
+    """[ui]: the terminal reader."""
+
+    theme: str = "tidings-dark"
+    mark_read: str = "open"  # "open", "after" (mark_read_after seconds) or "never"
+    mark_read_after: float = 3.0
+    refresh_minutes: float = 30.0  # auto-refresh while the reader is open; 0: never
+    browser: tuple[str, ...] = ()  # argv to open links ({url} is replaced); empty: $BROWSER
+
+    def __post_init__(self) -> None:
+        if self.mark_read not in ("open", "after", "never"):
+            raise ValueError('mark_read must be "open", "after" or "never"')
+        if self.refresh_minutes < 0:
+            raise ValueError("refresh_minutes must be 0 (never) or more")
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration; `source` is the file it came from (None: defaults)."""
+
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+    parse: ParseConfig = field(default_factory=ParseConfig)
+    ui: UIConfig = field(default_factory=UIConfig)
+    keys: dict[str, str] = field(default_factory=dict)  # action -> key(s), comma separated
+    source: Path | None = None
+
+
+_SECTIONS: dict[str, type[Any]] = {"fetch": FetchConfig, "parse": ParseConfig, "ui": UIConfig}
+
+
+def _type_name(tp: Any) -> str:
+    names = {int: "an integer", float: "a number", str: "a string", bool: "true or false"}
+    if tp in names:
+        return names[tp]
+    return "a list of strings"
+
+
+def _convert(key: str, tp: Any, value: Any) -> Any:
+    """Check one value against its field type; ints are accepted for floats."""
+    if tp is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if typing.get_origin(tp) is tuple:
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+    elif isinstance(value, tp) and not (tp is int and isinstance(value, bool)):
+        return value
+    raise ConfigError(f"config.toml: {key}: expected {_type_name(tp)}, got {value!r}")
+
+
+def _section(name: str, cls: type[Any], table: Any) -> Any:
+    if not isinstance(table, dict):
+        raise ConfigError(f"config.toml: {name}: expected a table ([{name}])")
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in known:
+            raise ConfigError(f"config.toml: {name}.{key}: unknown key")
+        values[key] = _convert(f"{name}.{key}", hints[key], value)
+    try:
+        return cls(**values)
+    except ValueError as exc:
+        raise ConfigError(f"config.toml: {name}: {exc}") from None
+
+
+def _keys(table: Any) -> dict[str, str]:
+    if not isinstance(table, dict):
+        raise ConfigError("config.toml: keys: expected a table ([keys])")
+    for action, keys in table.items():
+        if not isinstance(keys, str) or not keys.strip():
+            raise ConfigError(f"config.toml: keys.{action}: expected a key name such as 'j,down'")
+    return dict(table)
+
+
+def parse_config(text: str, source: Path | None = None) -> Config:
+    """Build a Config from TOML text."""
+    label = source.name if source else "config.toml"
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{label}: not valid TOML: {exc}") from None
+    sections: dict[str, Any] = {}
+    for name, table in data.items():
+        if name in _SECTIONS:
+            sections[name] = _section(name, _SECTIONS[name], table)
+        elif name == "keys":
+            sections[name] = _keys(table)
+        else:
+            raise ConfigError(f"config.toml: {name}: unknown section")
+    return Config(**sections, source=source)
+
+
+def load_config(path: Path, *, required: bool = False) -> Config:
+    """Read config.toml at `path`; a missing file gives the defaults unless `required`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if required:
+            raise ConfigError(f"{path}: no such config file") from None
+        return Config()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    return parse_config(text, path)

@@ -1,0 +1,31 @@
+"""The typed errors of tidings. Each carries one line a person can act on."""
+
+from __future__ import annotations
+
+
+class ReaderError(Exception):
+    """Base of every error tidings reports to a person (one clear line, no traceback)."""
+
+
+class FetchError(ReaderError):
+    """A feed or page could not be fetched (network, HTTP status, size or time limit)."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class ParseError(ReaderError):
+    """A body could not be read as a feed (not a feed, broken beyond recovery, too slow)."""
+
+
+class StoreError(ReaderError):
+    """The database cannot be opened or written (locked, corrupt, foreign, newer)."""
+
+
+class ConfigError(ReaderError):
+    """config.toml is unreadable or has an unknown key or a value of the wrong type."""
+
+
+class UsageError(ReaderError):
+    """The command line or its input is wrong (exit code 2)."""

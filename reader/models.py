@@ -1,0 +1,178 @@
+"""The dataclasses every layer speaks. Times are Unix seconds (UTC) as int."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedItem:
+    """One entry as a parser read it, before the store gives it an id.
+
+    `key` is its identity inside the feed: the guid, else the link, else a hash of title and
+    content (see feeds.identity). `published`/`updated` are None when missing or unreadable.
+    `content_type` is "html" or "text" (text is shown literally, never parsed as HTML).
+    """
+
+    key: str
+    title: str
+    link: str
+    author: str
+    published: int | None
+    updated: int | None
+    summary: str
+    content: str
+    content_type: str = "html"
+    enclosures: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """A whole feed document: its channel data and items in document order."""
+
+    title: str
+    site_url: str
+    items: tuple[ParsedItem, ...]
+    format: str  # e.g. "rss20", "atom10", "rss10", "json11", "feedparser:atom03"
+    warning: str = ""  # set when the document was ill-formed and only partly recovered
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """A subscription as stored."""
+
+    id: int
+    url: str
+    title: str = ""
+    site_url: str = ""
+    tags: tuple[str, ...] = ()
+    etag: str = ""
+    last_modified: str = ""
+    last_checked: int | None = None
+    last_ok: int | None = None
+    last_error: str = ""
+    error_streak: int = 0
+    http_status: int | None = None
+    retry_after: int | None = None  # do not fetch before this time (429/503 Retry-After)
+    gone: bool = False  # the server answered 410 Gone: no more fetches, items kept
+    added: int = 0
+
+    @property
+    def name(self) -> str:
+        """The title, or the URL when the feed has none yet."""
+        return self.title or self.url
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A stored item with its feed's name alongside."""
+
+    id: int
+    feed_id: int
+    feed_title: str
+    key: str
+    title: str
+    link: str
+    author: str
+    published: int
+    updated: int | None
+    summary: str
+    content: str
+    content_type: str
+    full_text: str
+    read: bool
+    bookmarked: bool
+    first_seen: int
+    feed_url: str = ""
+
+
+class Outcome(str, Enum):
+    """What happened to one feed in a refresh."""
+
+    OK = "ok"  # fetched and parsed (new_items may be 0)
+    NOT_MODIFIED = "not_modified"  # 304
+    FAILED = "failed"  # network, HTTP or parse error; old items kept
+    GONE = "gone"  # 410: marked gone, items kept
+    SKIPPED = "skipped"  # not fetched: gone, or Retry-After still in the future
+
+
+@dataclass(frozen=True, slots=True)
+class FeedResult:
+    """One feed's line in a refresh report."""
+
+    url: str
+    outcome: Outcome
+    new_items: int = 0
+    error: str = ""
+    status: int | None = None
+
+
+@dataclass(frozen=True)
+class RefreshReport:
+    """The outcome of refreshing a set of feeds."""
+
+    results: tuple[FeedResult, ...] = ()
+    seconds: float = 0.0
+
+    def count(self, outcome: Outcome) -> int:
+        """How many feeds ended with `outcome`."""
+        return sum(1 for r in self.results if r.outcome is outcome)
+
+    @property
+    def new_items(self) -> int:
+        """Items stored for the first time."""
+        return sum(r.new_items for r in self.results)
+
+    @property
+    def failed(self) -> int:
+        """Feeds that failed or are gone."""
+        return self.count(Outcome.FAILED) + self.count(Outcome.GONE)
+
+    def as_json(self) -> dict[str, float | int]:
+        """The `tidings refresh --json` object."""
+        return {
+            "feeds": len(self.results),
+            "new_items": self.new_items,
+            "not_modified": self.count(Outcome.NOT_MODIFIED),
+            "failed": self.failed,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A feed to subscribe to, as read from OPML or a newsboat urls file."""
+
+    url: str
+    title: str = ""
+    tags: tuple[str, ...] = ()
+    site_url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ItemQuery:
+    """Which items to list, newest first. None means "any"."""
+
+    feed_id: int | None = None
+    unread: bool | None = None  # True: unread only; False: read only
+    bookmarked: bool | None = None
+    tag: str | None = None
+    limit: int | None = None
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """What the fetcher got for one URL (no exceptions for HTTP outcomes)."""
+
+    url: str  # the URL that was asked for
+    final_url: str  # after redirects
+    status: int  # HTTP status of the final answer (0 when there was none)
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)  # lower-cased names
+    etag: str = ""
+    last_modified: str = ""
+    permanent_url: str = ""  # set when every redirect hop was permanent (301/308)
+    retry_after: int | None = None  # absolute Unix time from Retry-After
+    error: str = ""  # set for network failures, limits and non-success statuses
