@@ -1,0 +1,212 @@
+"""Downloading feeds and pages. The only module that uses httpx.
+
+One shared AsyncClient; a global concurrency limit and a per-host one; conditional GET; bodies
+streamed and decompressed here with a cap on the decoded size (a gzip bomb stops at the cap);
+one deadline over connect, headers and body together (a slow-drip server cannot dodge it);
+at most `max_redirects` hops and only to http/https.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import time
+import zlib
+from dataclasses import replace
+from types import TracebackType
+from urllib.parse import urlsplit
+
+import httpx
+
+from reader import __version__
+from reader.config import FetchConfig
+from reader.models import FetchResult
+
+FEED_ACCEPT = (
+    "application/atom+xml, application/rss+xml, application/feed+json, application/rdf+xml;q=0.9,"
+    " application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.1"
+)
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+MAX_RETRY_AFTER = 7 * 24 * 3600
+PERMANENT = (301, 308)
+
+
+class BodyTooLarge(Exception):
+    """The decoded body passed the size cap."""
+
+
+def user_agent(config: FetchConfig) -> str:
+    """The User-Agent header: configured, or tidings with its version."""
+    return config.user_agent or f"tidings/{__version__} (+https://github.com/tidings/tidings)"
+
+
+def retry_after(value: str | None, now: float) -> int | None:
+    """A Retry-After header (seconds or an HTTP date) as an absolute time, capped at a week."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        delay = int(value)
+    else:
+        try:
+            delay = int(email.utils.parsedate_to_datetime(value).timestamp() - now)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+    return int(now) + max(0, min(delay, MAX_RETRY_AFTER))
+
+
+class _Decoder:
+    """Content-Encoding gzip/deflate/identity, decoded in bounded steps under a size cap."""
+
+    def __init__(self, encoding: str, cap: int) -> None:
+        self.cap = cap
+        self.size = 0
+        self.encoding = encoding.strip().lower()
+        self.z: zlib._Decompress | None = None
+        if self.encoding in ("gzip", "x-gzip"):
+            self.z = zlib.decompressobj(zlib.MAX_WBITS | 32)
+        elif self.encoding not in ("", "identity", "deflate"):
+            raise ValueError(f"unsupported Content-Encoding {self.encoding!r}")
+
+    def feed(self, data: bytes) -> bytes:
+        """Decode one chunk; raises BodyTooLarge past the cap."""
+        if self.encoding == "deflate" and self.z is None and data:
+            # "deflate" is zlib-wrapped by the standard, raw in the wild: the header tells.
+            zlib_header = (data[0] & 0x0F) == 8
+            self.z = zlib.decompressobj(zlib.MAX_WBITS if zlib_header else -zlib.MAX_WBITS)
+        if self.z is None:
+            return self._count(data)
+        out = [self._count(self.z.decompress(data, self.cap - self.size + 1))]
+        while self.z.unconsumed_tail:
+            tail = self.z.unconsumed_tail
+            out.append(self._count(self.z.decompress(tail, self.cap - self.size + 1)))
+        return b"".join(out)
+
+    def _count(self, data: bytes) -> bytes:
+        self.size += len(data)
+        if self.size > self.cap:
+            raise BodyTooLarge
+        return data
+
+
+class Fetcher:
+    """An async HTTP client with tidings's limits. Use as `async with Fetcher(cfg) as f:`."""
+
+    def __init__(
+        self, config: FetchConfig, *, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
+        self.config = config
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+        self._all = asyncio.Semaphore(config.concurrency)
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+
+    async def __aenter__(self) -> Fetcher:
+        limits = httpx.Limits(
+            max_connections=self.config.concurrency,
+            max_keepalive_connections=self.config.concurrency,
+        )
+        timeout = httpx.Timeout(self.config.timeout, connect=self.config.connect_timeout)
+        self._client = httpx.AsyncClient(
+            transport=self._transport,
+            limits=limits,
+            timeout=timeout,
+            follow_redirects=True,
+            max_redirects=self.config.max_redirects,
+            headers={"User-Agent": user_agent(self.config), "Accept-Encoding": "gzip, deflate"},
+            trust_env=False,
+        )
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    def _host_limit(self, url: str) -> asyncio.Semaphore:
+        parts = urlsplit(url)
+        host = f"{parts.hostname}:{parts.port}"
+        sem = self._hosts.get(host)
+        if sem is None:
+            sem = self._hosts[host] = asyncio.Semaphore(self.config.per_host)
+        return sem
+
+    async def fetch(
+        self, url: str, *, etag: str = "", last_modified: str = "", accept: str = FEED_ACCEPT
+    ) -> FetchResult:
+        """GET `url` within the limits; every outcome is a FetchResult (never raises for
+        network or HTTP trouble). A 304 has no body; `error` is set for anything that failed."""
+        if urlsplit(url).scheme.lower() not in ("http", "https"):
+            return FetchResult(url, url, 0, error="only http and https URLs can be fetched")
+        headers = {"Accept": accept}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        async with self._host_limit(url), self._all:
+            try:
+                async with asyncio.timeout(self.config.timeout):
+                    return await self._get(url, headers)
+            except TimeoutError:
+                return FetchResult(url, url, 0, error=f"gave up after {self.config.timeout:g} s")
+            except httpx.HTTPError as exc:
+                return FetchResult(url, url, 0, error=_describe(exc))
+
+    async def _get(self, url: str, headers: dict[str, str]) -> FetchResult:
+        assert self._client is not None, "use Fetcher as an async context manager"
+        async with self._client.stream("GET", url, headers=headers) as resp:
+            hops = resp.history
+            permanent = bool(hops) and all(r.status_code in PERMANENT for r in hops)
+            got = FetchResult(
+                url=url,
+                final_url=str(resp.url),
+                status=resp.status_code,
+                headers={k.lower(): v for k, v in resp.headers.items()},
+                etag=resp.headers.get("etag", ""),
+                last_modified=resp.headers.get("last-modified", ""),
+                permanent_url=str(resp.url) if permanent else "",
+            )
+            if resp.status_code == 304:
+                return got
+            if not 200 <= resp.status_code < 300:
+                after = retry_after(resp.headers.get("retry-after"), time.time())
+                error = f"HTTP {resp.status_code} {resp.reason_phrase}".strip()
+                return replace(got, retry_after=after, error=error)
+            try:
+                return replace(got, body=await self._read(resp))
+            except BodyTooLarge:
+                cap = self.config.max_bytes / (1024 * 1024)
+                return replace(got, error=f"body larger than {cap:g} MiB")
+            except (ValueError, zlib.error) as exc:
+                return replace(got, error=f"undecodable body: {exc}")
+
+    async def _read(self, resp: httpx.Response) -> bytes:
+        declared = resp.headers.get("content-length", "")
+        encoding = resp.headers.get("content-encoding", "")
+        if declared.isdigit() and not encoding and int(declared) > self.config.max_bytes:
+            raise BodyTooLarge
+        decoder = _Decoder(encoding, self.config.max_bytes)
+        chunks = [decoder.feed(raw) async for raw in resp.aiter_raw()]
+        return b"".join(chunks)
+
+
+def _describe(exc: httpx.HTTPError) -> str:
+    """One line for an httpx failure."""
+    if isinstance(exc, httpx.TooManyRedirects):
+        return "too many redirects"
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return "redirect to a non-http URL refused"
+    if isinstance(exc, httpx.ConnectTimeout):
+        return "timed out connecting"
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out waiting for the server"
+    if isinstance(exc, httpx.ConnectError):
+        return f"cannot connect: {exc}".rstrip(": ")
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"broken HTTP answer: {exc}".rstrip(": ")
+    return f"{type(exc).__name__}: {exc}".rstrip(": ")

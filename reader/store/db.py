@@ -1,0 +1,386 @@
+"""The SQLite store: opening, migrations, the writer lock, transactions, and feed records.
+
+WAL journal, foreign keys, busy_timeout, a fixed application_id and user_version migrations
+applied in one transaction. Refresh writes run with synchronous=NORMAL: in WAL mode that keeps
+the database consistent through any crash and loses nothing on a process kill, only (on power
+loss) the last refresh, which the next refresh fetches again. A person's own acts (bookmarks,
+read marks, subscriptions) are committed with synchronous=FULL, so they survive power loss too.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from reader.errors import StoreError
+from reader.models import Feed, Headline, Item, ItemQuery, ParsedFeed
+from reader.store import items as itemsql
+from reader.store.lock import WriterLock
+from reader.store.schema import APPLICATION_ID, LATEST, MIGRATIONS
+
+FEED_COLUMNS = (
+    "id, url, title, site_url, etag, last_modified, last_checked, last_ok, last_error,"
+    " error_streak, http_status, retry_after, gone, added,"
+    " (SELECT group_concat(tag, char(31)) FROM"
+    "  (SELECT tag FROM feed_tags t WHERE t.feed_id = feeds.id ORDER BY tag)) AS tags"
+)
+
+
+def _feed(row: sqlite3.Row) -> Feed:
+    tags = tuple(row["tags"].split("\x1f")) if row["tags"] else ()
+    return Feed(
+        id=row["id"],
+        url=row["url"],
+        title=row["title"],
+        site_url=row["site_url"],
+        tags=tags,
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        last_checked=row["last_checked"],
+        last_ok=row["last_ok"],
+        last_error=row["last_error"],
+        error_streak=row["error_streak"],
+        http_status=row["http_status"],
+        retry_after=row["retry_after"],
+        gone=bool(row["gone"]),
+        added=row["added"],
+    )
+
+
+def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+    uri = f"{path.resolve().as_uri()}?mode={'ro' if readonly else 'rwc'}"
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA busy_timeout = 5000")
+        conn.execute("PRAGMA foreign_keys = ON")
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: cannot open the database ({exc})") from None
+    if app_id not in (0, APPLICATION_ID):
+        conn.close()
+        raise StoreError(f"{path}: not a tidings database (application_id {app_id:#x})")
+    return conn
+
+
+class Store:
+    """The open database. Methods are safe to call from any one thread at a time (a lock
+    serialises them), so a UI thread and a refresh writer thread can share one Store."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, lock: WriterLock | None) -> None:
+        self.conn = conn
+        self.path = path
+        self._lock = lock
+        self._mutex = threading.RLock()
+
+    @classmethod
+    def open(cls, path: Path, *, readonly: bool = False) -> Store:
+        """Open (creating and migrating when needed) the store at `path`.
+
+        A writer takes the lock file; a second writer gets StoreError naming the first one's pid.
+        A read-only store needs no lock and works beside a running writer.
+        """
+        if readonly and not path.exists():
+            cls.open(path).close()
+        if not readonly:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            lock = WriterLock(path)
+            lock.acquire()
+        conn = _connect(path, readonly)
+        store = cls(conn, path, None if readonly else lock)
+        try:
+            store._check_version(migrate=not readonly)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        """Close the connection and release the writer lock."""
+        with self._mutex:
+            self.conn.close()
+            if self._lock is not None:
+                self._lock.release()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def writable(self) -> bool:
+        """True when this Store holds the writer lock."""
+        return self._lock is not None
+
+    # ---- schema -------------------------------------------------------------------------
+    def _check_version(self, *, migrate: bool) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > LATEST:
+            raise StoreError(
+                f"{self.path}: written by a newer tidings (schema {version}; this one knows"
+                f" up to {LATEST}); upgrade tidings, the database is left untouched"
+            )
+        if version == LATEST:
+            if migrate:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+            return
+        if not migrate:
+            raise StoreError(f"{self.path}: needs an upgrade; run any writing command first")
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self._migrate(version)
+
+    def _migrate(self, version: int) -> None:
+        with self.transaction(durable=True):
+            if (
+                version == 0
+                and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            ):
+                raise StoreError(f"{self.path}: not a tidings database (it already has tables)")
+            for number, statements in enumerate(MIGRATIONS[version:], version + 1):
+                try:
+                    for sql in statements:
+                        self.conn.execute(sql)
+                except sqlite3.Error as exc:
+                    raise StoreError(
+                        f"{self.path}: upgrade to schema {number} failed ({exc});"
+                        " the database is unchanged"
+                    ) from None
+            self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            self.conn.execute(f"PRAGMA user_version = {LATEST}")
+
+    @contextmanager
+    def transaction(self, *, durable: bool = False) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE ... COMMIT, rolled back on error).
+
+        `durable` commits with synchronous=FULL (a person's own act); otherwise NORMAL.
+        """
+        if not self.writable:
+            raise StoreError(f"{self.path}: opened read-only")
+        with self._mutex:
+            self.conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise StoreError(f"{self.path}: cannot write ({exc})") from None
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self.conn.execute("ROLLBACK")
+                raise StoreError(f"{self.path}: cannot write ({exc})") from None
+
+    def _read(self, sql: str, args: Sequence[object] = ()) -> list[sqlite3.Row]:
+        with self._mutex:
+            try:
+                return self.conn.execute(sql, args).fetchall()
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"{self.path}: cannot read ({exc})") from None
+
+    # ---- feeds --------------------------------------------------------------------------
+    def feeds(self) -> list[Feed]:
+        """Every subscribed feed, in the order they were added."""
+        rows = self._read(f"SELECT {FEED_COLUMNS} FROM feeds WHERE subscribed = 1 ORDER BY id")
+        return [_feed(r) for r in rows]
+
+    def feed(self, url: str) -> Feed | None:
+        """The subscribed feed with this URL, if any."""
+        rows = self._read(
+            f"SELECT {FEED_COLUMNS} FROM feeds WHERE url = ? AND subscribed = 1", (url,)
+        )
+        return _feed(rows[0]) if rows else None
+
+    def feed_by_id(self, feed_id: int) -> Feed | None:
+        """The feed with this id (subscribed or kept for its bookmarks)."""
+        rows = self._read(f"SELECT {FEED_COLUMNS} FROM feeds WHERE id = ?", (feed_id,))
+        return _feed(rows[0]) if rows else None
+
+    def add_feed(
+        self, url: str, *, title: str = "", tags: Iterable[str] = (), site_url: str = ""
+    ) -> tuple[Feed, bool]:
+        """Subscribe to `url` (tags are added to any it has); returns (feed, newly_added)."""
+        with self.transaction(durable=True) as conn:
+            row = conn.execute("SELECT id, subscribed FROM feeds WHERE url = ?", (url,)).fetchone()
+            created = row is None or not row["subscribed"]
+            if row is None:
+                feed_id = conn.execute(
+                    "INSERT INTO feeds (url, title, site_url, added) VALUES (?, ?, ?, ?)",
+                    (url, title, site_url, int(time.time())),
+                ).lastrowid
+            else:
+                feed_id = row["id"]
+                conn.execute(
+                    "UPDATE feeds SET subscribed = 1, title = CASE WHEN ? != '' THEN ?"
+                    " ELSE title END WHERE id = ?",
+                    (title, title, feed_id),
+                )
+            conn.executemany(
+                "INSERT OR IGNORE INTO feed_tags (feed_id, tag) VALUES (?, ?)",
+                [(feed_id, t) for t in dict.fromkeys(tags) if t],
+            )
+        feed = self.feed_by_id(int(feed_id or 0))
+        assert feed is not None
+        return feed, created
+
+    def remove_feed(self, url: str) -> int | None:
+        """Unsubscribe; returns how many bookmarked items were kept (None: not subscribed).
+
+        Unbookmarked items go; bookmarked ones stay readable under the old feed's name.
+        """
+        with self.transaction(durable=True) as conn:
+            row = conn.execute(
+                "SELECT id FROM feeds WHERE url = ? AND subscribed = 1", (url,)
+            ).fetchone()
+            if row is None:
+                return None
+            conn.execute("DELETE FROM items WHERE feed_id = ? AND bookmarked = 0", (row["id"],))
+            kept = conn.execute(
+                "SELECT count(*) FROM items WHERE feed_id = ?", (row["id"],)
+            ).fetchone()[0]
+            if kept:
+                conn.execute("UPDATE feeds SET subscribed = 0 WHERE id = ?", (row["id"],))
+            else:
+                conn.execute("DELETE FROM feeds WHERE id = ?", (row["id"],))
+            return int(kept)
+
+    def set_tags(self, feed_id: int, tags: Iterable[str]) -> None:
+        """Replace a feed's tags."""
+        with self.transaction(durable=True) as conn:
+            conn.execute("DELETE FROM feed_tags WHERE feed_id = ?", (feed_id,))
+            conn.executemany(
+                "INSERT OR IGNORE INTO feed_tags (feed_id, tag) VALUES (?, ?)",
+                [(feed_id, t) for t in tags if t],
+            )
+
+    # ---- refresh results (one transaction per feed) -------------------------------------
+    def store_parsed(
+        self,
+        feed_id: int,
+        parsed: ParsedFeed,
+        *,
+        etag: str = "",
+        last_modified: str = "",
+        status: int = 200,
+        max_items: int = 2000,
+        now: int | None = None,
+    ) -> int:
+        """Write one fetched feed (its channel data and items); returns the new-item count."""
+        now = int(time.time()) if now is None else now
+        with self.transaction() as conn:
+            new = itemsql.upsert_items(conn, feed_id, parsed.items, now)
+            itemsql.trim_feed(conn, feed_id, max_items, {i.key for i in parsed.items})
+            conn.execute(
+                "UPDATE feeds SET title = CASE WHEN ? != '' THEN ? ELSE title END,"
+                " site_url = CASE WHEN ? != '' THEN ? ELSE site_url END,"
+                " etag = ?, last_modified = ?, last_checked = ?, last_ok = ?,"
+                " last_error = ?, error_streak = 0, http_status = ?, retry_after = NULL,"
+                " gone = 0 WHERE id = ?",
+                (parsed.title, parsed.title, parsed.site_url, parsed.site_url, etag,
+                 last_modified, now, now, parsed.warning, status, feed_id),
+            )  # fmt: skip
+        return new
+
+    def mark_not_modified(self, feed_ids: Sequence[int], now: int | None = None) -> None:
+        """Record a 304 for these feeds: only the check time (and a cleared error) change."""
+        now = int(time.time()) if now is None else now
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE feeds SET last_checked = ?, http_status = 304, error_streak = 0,"
+                " last_error = '', retry_after = NULL WHERE id = ?",
+                [(now, i) for i in feed_ids],
+            )
+
+    def record_failure(
+        self,
+        feed_id: int,
+        error: str,
+        *,
+        status: int | None = None,
+        retry_after: int | None = None,
+        gone: bool = False,
+        now: int | None = None,
+    ) -> None:
+        """Record a failed fetch or parse; the feed's items are left as they were."""
+        now = int(time.time()) if now is None else now
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE feeds SET last_checked = ?, last_error = ?, http_status = ?,"
+                " error_streak = error_streak + 1, retry_after = ?, gone = ? WHERE id = ?",
+                (now, error, status, retry_after, int(gone), feed_id),
+            )
+
+    def move_feed(self, feed_id: int, new_url: str) -> bool:
+        """A permanent redirect: store the new URL (False when it is already another feed)."""
+        with self.transaction(durable=True) as conn:
+            if conn.execute("SELECT 1 FROM feeds WHERE url = ?", (new_url,)).fetchone():
+                return False
+            conn.execute("UPDATE feeds SET url = ? WHERE id = ?", (new_url, feed_id))
+            return True
+
+    # ---- items --------------------------------------------------------------------------
+    def headlines(self, query: ItemQuery | None = None) -> list[Headline]:
+        """Headlines matching `query`, newest first."""
+        with self._mutex:
+            return itemsql.select_headlines(self.conn, query or ItemQuery())
+
+    def item_ids(self, query: ItemQuery | None = None) -> array[int]:
+        """Ids of the matching items in headline order (a compact array: a virtual list holds
+        every id and fetches only the rows it shows)."""
+        with self._mutex:
+            return itemsql.select_ids(self.conn, query or ItemQuery())
+
+    def headlines_for(self, ids: Sequence[int]) -> list[Headline]:
+        """Headlines of these ids, in the order given."""
+        with self._mutex:
+            return itemsql.headlines_for(self.conn, ids)
+
+    def count(self, query: ItemQuery | None = None) -> int:
+        """How many items match `query` (limit and offset ignored)."""
+        with self._mutex:
+            return itemsql.count_items(self.conn, query or ItemQuery())
+
+    def item(self, item_id: int) -> Item | None:
+        """One item with its texts."""
+        with self._mutex:
+            return itemsql.get_item(self.conn, item_id)
+
+    def unread_counts(self) -> dict[int, int]:
+        """Unread items per feed id."""
+        rows = self._read("SELECT feed_id, count(*) FROM items WHERE read = 0 GROUP BY feed_id")
+        return {r[0]: r[1] for r in rows}
+
+    def set_read(self, item_ids: Iterable[int], read: bool = True) -> int:
+        """Mark items read or unread; returns how many changed."""
+        with self.transaction(durable=True) as conn:
+            cur = conn.executemany(
+                "UPDATE items SET read = ? WHERE id = ? AND read != ?",
+                [(int(read), i, int(read)) for i in item_ids],
+            )
+            return cur.rowcount
+
+    def mark_all_read(self, query: ItemQuery) -> int:
+        """Mark every item matching `query` read (e.g. a whole feed); returns how many."""
+        ids = self.item_ids(query)
+        return self.set_read(ids, True)
+
+    def set_bookmarked(self, item_id: int, bookmarked: bool = True) -> bool:
+        """Bookmark or unbookmark an item; False when there is no such item."""
+        with self.transaction(durable=True) as conn:
+            cur = conn.execute(
+                "UPDATE items SET bookmarked = ? WHERE id = ?", (int(bookmarked), item_id)
+            )
+            return cur.rowcount > 0
+
+    def set_full_text(self, item_id: int, text: str) -> None:
+        """Store an article's extracted full text."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE item_texts SET full_text = ? WHERE item_id = ?", (text, item_id))

@@ -1,0 +1,217 @@
+"""Item queries and writes on an open connection (used by store.db.Store)."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from array import array
+from collections.abc import Iterable, Sequence
+
+from reader.models import Headline, Item, ItemQuery, ParsedItem
+
+HEADLINE_COLUMNS = (
+    "i.id, i.feed_id, f.title AS feed_title, f.url AS feed_url, i.title, i.link, i.author,"
+    " i.published, i.read, i.bookmarked"
+)
+FUTURE_SLACK = 300  # seconds of clock skew tolerated before a date counts as future
+CHUNK = 500  # keys per IN (...) list, well under SQLite's variable limit
+
+
+def item_hash(item: ParsedItem) -> str:
+    """A digest of everything a feed may change in an item (to skip unchanged rewrites)."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in (item.title, item.link, item.author, str(item.updated), item.summary,
+                 item.content, item.content_type):  # fmt: skip
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+def _existing(
+    conn: sqlite3.Connection, feed_id: int, keys: list[str]
+) -> dict[str, tuple[int, str]]:
+    found: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for row in conn.execute(
+            f"SELECT id, key, hash FROM items WHERE feed_id = ? AND key IN ({marks})",
+            (feed_id, *chunk),
+        ):
+            found[row[1]] = (row[0], row[2])
+    return found
+
+
+def upsert_items(
+    conn: sqlite3.Connection, feed_id: int, items: Sequence[ParsedItem], now: int
+) -> int:
+    """Insert new items and rewrite changed ones; returns how many were new.
+
+    Items are inserted last-to-first so that, among items sharing a date, the one higher in
+    the document gets the higher id and sorts first. A missing date becomes the first-seen
+    time; a date in the future is clamped to it.
+    """
+    existing = _existing(conn, feed_id, [i.key for i in items])
+    seen: set[str] = set()
+    new = 0
+    for item in reversed(items):
+        if item.key in seen:
+            continue
+        seen.add(item.key)
+        digest = item_hash(item)
+        old = existing.get(item.key)
+        if old is None:
+            published = item.published
+            if published is None or published > now + FUTURE_SLACK:
+                published = now
+            cur = conn.execute(
+                "INSERT INTO items (feed_id, key, hash, published, updated, first_seen, title,"
+                " author, link) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (feed_id, item.key, digest, published, item.updated, now, item.title,
+                 item.author, item.link),
+            )  # fmt: skip
+            conn.execute(
+                "INSERT INTO item_texts (item_id, summary, content, content_type)"
+                " VALUES (?, ?, ?, ?)",
+                (cur.lastrowid, item.summary, item.content, item.content_type),
+            )
+            new += 1
+        elif old[1] != digest:
+            conn.execute(
+                "UPDATE items SET hash = ?, updated = ?, title = ?, author = ?, link = ?"
+                " WHERE id = ?",
+                (digest, item.updated, item.title, item.author, item.link, old[0]),
+            )
+            conn.execute(
+                "UPDATE item_texts SET summary = ?, content = ?, content_type = ?"
+                " WHERE item_id = ?",
+                (item.summary, item.content, item.content_type, old[0]),
+            )
+    return new
+
+
+def trim_feed(conn: sqlite3.Connection, feed_id: int, keep: int, current: set[str]) -> int:
+    """Delete a feed's oldest unbookmarked items beyond `keep` (never ones in `current`,
+    the document just fetched). Bounds a feed whose GUIDs change on every fetch."""
+    rows = conn.execute(
+        "SELECT id, key FROM items WHERE feed_id = ? AND bookmarked = 0"
+        " ORDER BY published DESC, id DESC LIMIT -1 OFFSET ?",
+        (feed_id, keep),
+    ).fetchall()
+    doomed = [(r[0],) for r in rows if r[1] not in current]
+    conn.executemany("DELETE FROM items WHERE id = ?", doomed)
+    return len(doomed)
+
+
+def _where(query: ItemQuery) -> tuple[str, list[object]]:
+    clauses: list[str] = []
+    args: list[object] = []
+    if query.feed_id is not None:
+        clauses.append("i.feed_id = ?")
+        args.append(query.feed_id)
+    if query.unread is not None:
+        clauses.append("i.read = 0" if query.unread else "i.read = 1")
+    if query.bookmarked is not None:
+        clauses.append("i.bookmarked = 1" if query.bookmarked else "i.bookmarked = 0")
+    if query.tag is not None:
+        clauses.append("i.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?)")
+        args.append(query.tag)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+
+def _headline(row: sqlite3.Row) -> Headline:
+    return Headline(
+        id=row["id"],
+        feed_id=row["feed_id"],
+        feed_title=row["feed_title"],
+        feed_url=row["feed_url"],
+        title=row["title"],
+        link=row["link"],
+        author=row["author"],
+        published=row["published"],
+        read=bool(row["read"]),
+        bookmarked=bool(row["bookmarked"]),
+    )
+
+
+def select_headlines(conn: sqlite3.Connection, query: ItemQuery) -> list[Headline]:
+    """Headlines matching `query`, newest first (published, then id)."""
+    where, args = _where(query)
+    sql = (
+        f"SELECT {HEADLINE_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id{where}"
+        " ORDER BY i.published DESC, i.id DESC"
+    )
+    if query.limit is not None or query.offset:
+        sql += " LIMIT ? OFFSET ?"
+        args += [-1 if query.limit is None else query.limit, query.offset]
+    return [_headline(r) for r in conn.execute(sql, args)]
+
+
+def select_ids(conn: sqlite3.Connection, query: ItemQuery) -> array[int]:
+    """The ids of every item matching `query`, in headline order (limit/offset honoured)."""
+    where, args = _where(query)
+    sql = f"SELECT i.id FROM items i{where} ORDER BY i.published DESC, i.id DESC"
+    if query.limit is not None or query.offset:
+        sql += " LIMIT ? OFFSET ?"
+        args += [-1 if query.limit is None else query.limit, query.offset]
+    return array("q", (r[0] for r in conn.execute(sql, args)))
+
+
+def headlines_for(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Headline]:
+    """Headlines of these item ids, in the order given (missing ids are skipped)."""
+    found: dict[int, Headline] = {}
+    wanted = list(ids)
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for row in conn.execute(
+            f"SELECT {HEADLINE_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id"
+            f" WHERE i.id IN ({marks})",
+            chunk,
+        ):
+            found[row["id"]] = _headline(row)
+    return [found[i] for i in wanted if i in found]
+
+
+def count_items(conn: sqlite3.Connection, query: ItemQuery) -> int:
+    """How many items match `query` (limit and offset ignored)."""
+    where, args = _where(query)
+    return int(conn.execute(f"SELECT count(*) FROM items i{where}", args).fetchone()[0])
+
+
+def get_item(conn: sqlite3.Connection, item_id: int) -> Item | None:
+    """One item with its texts, or None."""
+    row = conn.execute(
+        f"SELECT {HEADLINE_COLUMNS}, i.key, i.updated, i.first_seen, t.summary, t.content,"
+        " t.content_type, t.full_text FROM items i JOIN feeds f ON f.id = i.feed_id"
+        " LEFT JOIN item_texts t ON t.item_id = i.id WHERE i.id = ?",
+        (item_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    return Item(
+        id=row["id"],
+        feed_id=row["feed_id"],
+        feed_title=row["feed_title"],
+        key=row["key"],
+        title=row["title"],
+        link=row["link"],
+        author=row["author"],
+        published=row["published"],
+        updated=row["updated"],
+        summary=row["summary"] or "",
+        content=row["content"] or "",
+        content_type=row["content_type"] or "html",
+        full_text=row["full_text"] or "",
+        read=bool(row["read"]),
+        bookmarked=bool(row["bookmarked"]),
+        first_seen=row["first_seen"],
+        feed_url=row["feed_url"],
+    )
+
+
+def existing_ids(conn: sqlite3.Connection, ids: Iterable[int]) -> list[int]:
+    """Those of `ids` that name stored items."""
+    wanted = list(ids)
+    marks = ",".join("?" * len(wanted)) or "NULL"
+    return [r[0] for r in conn.execute(f"SELECT id FROM items WHERE id IN ({marks})", wanted)]
