@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +65,24 @@ class Feed:
 
 
 @dataclass(frozen=True, slots=True)
+class Headline:
+    """One row of a headline list: an item without its texts."""
+
+    id: int
+    feed_id: int
+    feed_title: str
+    feed_url: str
+    title: str
+    link: str
+    author: str
+    published: int
+    read: bool
+    bookmarked: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Item:
-    """A stored item with its feed's name alongside."""
+    """A stored item with its texts and its feed's name alongside."""
 
     id: int
     feed_id: int
@@ -86,8 +102,13 @@ class Item:
     first_seen: int
     feed_url: str = ""
 
+    @property
+    def body(self) -> str:
+        """The fullest text the item has: extracted full text, else content, else summary."""
+        return self.full_text or self.content or self.summary
 
-class Outcome(str, Enum):
+
+class Outcome(StrEnum):
     """What happened to one feed in a refresh."""
 
     OK = "ok"  # fetched and parsed (new_items may be 0)
