@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from array import array
 from collections.abc import Iterable, Sequence
 
-from reader.models import Headline, Item, ItemQuery, ParsedItem
+from reader.models import Headline, Item, ItemQuery, ParsedItem, content_digest
 
 HEADLINE_COLUMNS = (
     "i.id, i.feed_id, f.title AS feed_title, f.url AS feed_url, i.title, i.link, i.author,"
@@ -18,13 +17,11 @@ CHUNK = 500  # keys per IN (...) list, well under SQLite's variable limit
 
 
 def item_hash(item: ParsedItem) -> str:
-    """A digest of everything a feed may change in an item (to skip unchanged rewrites)."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in (item.title, item.link, item.author, str(item.updated), item.summary,
-                 item.content, item.content_type):  # fmt: skip
-        h.update(part.encode("utf-8", "surrogatepass"))
-        h.update(b"\x1f")
-    return h.hexdigest()
+    """The item's digest (parsers set it; computed here for items built elsewhere)."""
+    if item.digest:
+        return item.digest
+    return content_digest(item.title, item.link, item.author, str(item.updated), item.summary,
+                          item.content, item.content_type)  # fmt: skip
 
 
 def _existing(
@@ -49,11 +46,15 @@ def upsert_items(
 
     Items are inserted last-to-first so that, among items sharing a date, the one higher in
     the document gets the higher id and sorts first. A missing date becomes the first-seen
-    time; a date in the future is clamped to it.
+    time; a date in the future is clamped to it. Ids are given here (max + 1, inside the write
+    transaction) so that both tables are written with one executemany each.
     """
     existing = _existing(conn, feed_id, [i.key for i in items])
+    next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM items").fetchone()[0]
+    rows: list[tuple[object, ...]] = []
+    texts: list[tuple[object, ...]] = []
+    changed: list[tuple[ParsedItem, int, str]] = []
     seen: set[str] = set()
-    new = 0
     for item in reversed(items):
         if item.key in seen:
             continue
@@ -64,30 +65,35 @@ def upsert_items(
             published = item.published
             if published is None or published > now + FUTURE_SLACK:
                 published = now
-            cur = conn.execute(
-                "INSERT INTO items (feed_id, key, hash, published, updated, first_seen, title,"
-                " author, link) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (feed_id, item.key, digest, published, item.updated, now, item.title,
-                 item.author, item.link),
-            )  # fmt: skip
-            conn.execute(
-                "INSERT INTO item_texts (item_id, summary, content, content_type)"
-                " VALUES (?, ?, ?, ?)",
-                (cur.lastrowid, item.summary, item.content, item.content_type),
-            )
-            new += 1
+            rows.append((next_id, feed_id, item.key, digest, published, item.updated, now,
+                         item.title, item.author, item.link))  # fmt: skip
+            texts.append((next_id, item.summary, item.content, item.content_type))
+            next_id += 1
         elif old[1] != digest:
-            conn.execute(
-                "UPDATE items SET hash = ?, updated = ?, title = ?, author = ?, link = ?"
-                " WHERE id = ?",
-                (digest, item.updated, item.title, item.author, item.link, old[0]),
-            )
-            conn.execute(
-                "UPDATE item_texts SET summary = ?, content = ?, content_type = ?"
-                " WHERE item_id = ?",
-                (item.summary, item.content, item.content_type, old[0]),
-            )
-    return new
+            changed.append((item, old[0], digest))
+    conn.executemany(
+        "INSERT INTO items (id, feed_id, key, hash, published, updated, first_seen, title,"
+        " author, link) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    conn.executemany(
+        "INSERT INTO item_texts (item_id, summary, content, content_type) VALUES (?, ?, ?, ?)",
+        texts,
+    )
+    _rewrite(conn, changed)
+    return len(rows)
+
+
+def _rewrite(conn: sqlite3.Connection, changed: list[tuple[ParsedItem, int, str]]) -> None:
+    """Store new versions of items a feed changed (read state and first-seen are kept)."""
+    conn.executemany(
+        "UPDATE items SET hash = ?, updated = ?, title = ?, author = ?, link = ? WHERE id = ?",
+        [(d, i.updated, i.title, i.author, i.link, item_id) for i, item_id, d in changed],
+    )
+    conn.executemany(
+        "UPDATE item_texts SET summary = ?, content = ?, content_type = ? WHERE item_id = ?",
+        [(i.summary, i.content, i.content_type, item_id) for i, item_id, _ in changed],
+    )
 
 
 def trim_feed(conn: sqlite3.Connection, feed_id: int, keep: int, current: set[str]) -> int:

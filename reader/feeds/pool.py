@@ -1,0 +1,162 @@
+"""Parsing in worker processes: both cores work, the event loop never blocks on a parse,
+and a parse that passes its deadline (or its memory limit) is killed, not waited for.
+
+concurrent.futures' ProcessPoolExecutor cannot stop one running task, so this is a small pool
+of our own: each worker is a process with a pipe; a task that overruns gets its worker killed
+and replaced, and the caller a ParseError. Other tasks are not affected.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing
+import os
+import pickle
+import resource
+import threading
+from collections.abc import Mapping
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+
+from reader.errors import ParseError
+from reader.models import ParsedFeed
+
+GIB = 1024**3
+WORKER_MEMORY = 2 * GIB  # address-space limit of one parser process
+
+
+def _serve(conn: Connection, memory: int) -> None:
+    """A worker's loop: read (body, headers, url), answer ("ok", feed) or ("error", text)."""
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    from reader.feeds.parse import parse_feed
+
+    while True:
+        try:
+            body, headers, url = pickle.loads(conn.recv_bytes())  # noqa: S301 (our own pipe)
+        except (EOFError, OSError):
+            return
+        try:
+            answer: tuple[str, object] = ("ok", parse_feed(body, headers, url))
+        except ParseError as exc:
+            answer = ("error", str(exc))
+        except MemoryError:
+            answer = ("error", "parsing needed more memory than allowed")
+        except Exception as exc:  # a parser bug must not take the worker down
+            answer = ("error", f"parser failed: {type(exc).__name__}: {exc}")
+        conn.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+class _Worker:
+    def __init__(self, ctx: multiprocessing.context.BaseContext) -> None:
+        here, there = ctx.Pipe()
+        vm = _current_vm()
+        self.process: BaseProcess = ctx.Process(  # type: ignore[attr-defined]
+            target=_serve, args=(there, vm + WORKER_MEMORY), daemon=True, name="tidings-parse"
+        )
+        self.process.start()
+        there.close()
+        self.conn = here
+
+    def kill(self) -> None:
+        self.conn.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+
+
+def _current_vm() -> int:
+    try:
+        with open("/proc/self/statm") as f:  # noqa: PTH123
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
+class ParsePool:
+    """A pool of parser processes with a per-parse deadline. Workers start on first use."""
+
+    def __init__(self, workers: int = 0, deadline: float = 30.0) -> None:
+        self.size = workers or os.cpu_count() or 2
+        self.deadline = deadline
+        self._idle: asyncio.Queue[_Worker] | None = None
+        self._all: list[_Worker] = []
+        self._ctx: multiprocessing.context.BaseContext | None = None
+
+    def _context(self) -> multiprocessing.context.BaseContext:
+        if self._ctx is None:
+            # fork is fastest; with other threads about (the TUI), a forkserver is the safe way.
+            method = "fork" if threading.active_count() == 1 else "forkserver"
+            self._ctx = multiprocessing.get_context(method)
+            if method == "forkserver":
+                self._ctx.set_forkserver_preload(["reader.feeds.parse"])
+        return self._ctx
+
+    def start(self) -> None:
+        """Start the workers now (optional: parse() starts them when first needed)."""
+        if self._idle is None:
+            self._idle = asyncio.Queue()
+            for _ in range(self.size):
+                self._spawn()
+
+    def _spawn(self) -> None:
+        assert self._idle is not None
+        worker = _Worker(self._context())
+        self._all.append(worker)
+        self._idle.put_nowait(worker)
+
+    def _retire(self, worker: _Worker) -> None:
+        worker.kill()
+        self._all.remove(worker)
+        self._spawn()
+
+    async def parse(self, body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
+        """Parse one feed body in a worker; ParseError for a bad feed or an overrun."""
+        self.start()
+        assert self._idle is not None
+        worker = await self._idle.get()
+        try:
+            answer = await asyncio.wait_for(
+                self._ask(worker, (body, dict(headers), url)), self.deadline
+            )
+        except TimeoutError:
+            self._retire(worker)
+            raise ParseError(f"parsing took longer than {self.deadline:g} s; stopped") from None
+        except (EOFError, OSError):
+            self._retire(worker)
+            raise ParseError("the parser process died (out of memory?)") from None
+        except BaseException:
+            self._retire(worker)
+            raise
+        self._idle.put_nowait(worker)
+        kind, value = answer
+        if kind == "error":
+            raise ParseError(str(value))
+        assert isinstance(value, ParsedFeed)
+        return value
+
+    async def _ask(self, worker: _Worker, request: object) -> tuple[str, object]:
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Future[None] = loop.create_future()
+        fd = worker.conn.fileno()
+        await loop.run_in_executor(None, worker.conn.send_bytes, pickle.dumps(request, protocol=5))
+
+        def readable() -> None:
+            if not ready.done():
+                ready.set_result(None)
+
+        loop.add_reader(fd, readable)
+        try:
+            await ready
+        finally:
+            loop.remove_reader(fd)
+        answer: tuple[str, object] = pickle.loads(worker.conn.recv_bytes())  # noqa: S301
+        return answer
+
+    def close(self) -> None:
+        """Stop every worker."""
+        for worker in self._all:
+            worker.kill()
+        self._all.clear()
+        self._idle = None

@@ -1,0 +1,174 @@
+"""Refresh orchestration: store -> fetch -> parse -> store, with bounded concurrency.
+
+Fetches run on one event loop (the Fetcher bounds them overall and per host), parses in worker
+processes (both cores work and a pathological feed is killed at its deadline), and store writes
+in one writer thread (SQLite releases the GIL while it works, so writes overlap the network).
+Each feed's outcome lands in the report; one failing feed never stops the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
+
+from reader.config import Config
+from reader.errors import ParseError, ReaderError
+from reader.feeds.fetch import Fetcher
+from reader.feeds.pool import ParsePool
+from reader.models import Feed, FeedResult, FetchResult, Outcome, RefreshReport
+from reader.store.db import Store
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a refresh is: `done` of `total` feeds finished, `failed` of them failed."""
+
+    done: int
+    total: int
+    failed: int
+    last: FeedResult | None = None
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class Refresher:
+    """One refresh run over a set of feeds (create one per run)."""
+
+    def __init__(self, config: Config, store: Store, fetcher: Fetcher, pool: ParsePool) -> None:
+        self.config = config
+        self.store = store
+        self.fetcher = fetcher
+        self.pool = pool
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tidings-store")
+        self._not_modified: list[int] = []
+
+    async def _write(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._writer, lambda: fn(*args, **kwargs))
+
+    async def run(
+        self, feeds: Sequence[Feed], progress: ProgressCallback | None
+    ) -> list[FeedResult]:
+        """Refresh `feeds`; results in the same order."""
+        done = failed = 0
+        total = len(feeds)
+
+        async def one(feed: Feed) -> FeedResult:
+            nonlocal done, failed
+            result = await self.refresh_feed(feed)
+            done += 1
+            failed += result.outcome in (Outcome.FAILED, Outcome.GONE)
+            if progress is not None:
+                progress(Progress(done, total, failed, result))
+            return result
+
+        try:
+            results = await asyncio.gather(*(one(f) for f in feeds))
+        finally:
+            await self.finish()
+        return list(results)
+
+    async def finish(self) -> None:
+        """Write the batched 304 check times and stop the writer thread."""
+        try:
+            if self._not_modified:
+                await self._write(self.store.mark_not_modified, self._not_modified)
+                self._not_modified = []
+        finally:
+            self._writer.shutdown(wait=True)
+
+    async def refresh_feed(self, feed: Feed) -> FeedResult:
+        """Fetch, parse and store one feed; every failure becomes a FAILED result."""
+        now = time.time()
+        if feed.gone:
+            return FeedResult(feed.url, Outcome.SKIPPED, error="gone (HTTP 410)", status=410)
+        if feed.retry_after and feed.retry_after > now:
+            wait = int(feed.retry_after - now)
+            return FeedResult(feed.url, Outcome.SKIPPED, error=f"server asked to wait {wait} s")
+        try:
+            got = await self.fetcher.fetch(
+                feed.url, etag=feed.etag, last_modified=feed.last_modified
+            )
+            return await self.ingest(feed, got)
+        except ReaderError as exc:
+            return FeedResult(feed.url, Outcome.FAILED, error=str(exc))
+        except Exception as exc:  # one feed's surprise never stops the rest
+            return FeedResult(feed.url, Outcome.FAILED, error=f"{type(exc).__name__}: {exc}")
+
+    async def ingest(self, feed: Feed, got: FetchResult) -> FeedResult:
+        """Store what a fetch brought for `feed` (items, 304, or the failure)."""
+        if got.status == 304:
+            self._not_modified.append(feed.id)
+            return FeedResult(feed.url, Outcome.NOT_MODIFIED, status=304)
+        if got.error:
+            return await self._failed(feed, got)
+        try:
+            parsed = await self.pool.parse(got.body, got.headers, got.final_url)
+        except ParseError as exc:
+            await self._write(self.store.record_failure, feed.id, str(exc), status=got.status)
+            return FeedResult(feed.url, Outcome.FAILED, error=str(exc), status=got.status)
+        if got.permanent_url and got.permanent_url != feed.url:
+            await self._write(self.store.move_feed, feed.id, got.permanent_url)
+        new = await self._write(
+            self.store.store_parsed,
+            feed.id,
+            parsed,
+            etag=got.etag,
+            last_modified=got.last_modified,
+            status=got.status,
+            max_items=self.config.parse.max_items_per_feed,
+        )
+        return FeedResult(
+            feed.url, Outcome.OK, new_items=new, status=got.status, error=parsed.warning
+        )
+
+    async def _failed(self, feed: Feed, got: FetchResult) -> FeedResult:
+        gone = got.status == 410
+        after = got.retry_after if got.status in (429, 503) else None
+        await self._write(
+            self.store.record_failure,
+            feed.id,
+            got.error,
+            status=got.status or None,
+            retry_after=after,
+            gone=gone,
+        )
+        outcome = Outcome.GONE if gone else Outcome.FAILED
+        return FeedResult(feed.url, outcome, error=got.error, status=got.status or None)
+
+
+class Service:
+    """The core's front door for the CLI and the UI: refreshes over one store."""
+
+    def __init__(self, config: Config, store: Store) -> None:
+        self.config = config
+        self.store = store
+
+    def parse_pool(self) -> ParsePool:
+        """A parser pool sized and timed by the config."""
+        return ParsePool(self.config.parse.workers, self.config.parse.deadline)
+
+    async def refresh(
+        self,
+        feeds: Sequence[Feed] | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> RefreshReport:
+        """Refresh `feeds` (default: every subscribed feed) and report each outcome."""
+        started = time.monotonic()
+        feeds = self.store.feeds() if feeds is None else feeds
+        pool = self.parse_pool()
+        try:
+            async with Fetcher(self.config.fetch) as fetcher:
+                refresher = Refresher(self.config, self.store, fetcher, pool)
+                results = await refresher.run(feeds, progress)
+        finally:
+            pool.close()
+        return RefreshReport(tuple(results), time.monotonic() - started)
