@@ -1,0 +1,82 @@
+"""config.toml parsing: defaults, every section, and one clear message for each mistake."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader.config import Config, load_config, parse_config
+from reader.errors import ConfigError
+from reader.paths import default_paths
+
+
+def test_missing_or_empty_file_gives_defaults(tmp_path: Path) -> None:
+    assert load_config(tmp_path / "nope.toml") == Config()
+    assert parse_config("") == Config()
+    cfg = Config()
+    assert (cfg.fetch.concurrency, cfg.fetch.per_host, cfg.fetch.timeout) == (16, 4, 60.0)
+    assert cfg.fetch.max_bytes == 16 * 1024 * 1024 and cfg.fetch.max_redirects == 10
+
+
+def test_every_section_reads() -> None:
+    cfg = parse_config(
+        """
+        [fetch]
+        concurrency = 32
+        per_host = 8
+        timeout = 5          # ints are fine for numbers
+        user_agent = "my reader"
+        [parse]
+        workers = 1
+        deadline = 2.5
+        max_items_per_feed = 100
+        [ui]
+        theme = "newsprint"
+        mark_read = "after"
+        mark_read_after = 2
+        browser = ["firefox", "--new-tab", "{url}"]
+        [keys]
+        quit = "q,ctrl+c"
+        """
+    )
+    assert cfg.fetch.concurrency == 32 and cfg.fetch.timeout == 5.0
+    assert isinstance(cfg.fetch.timeout, float)
+    assert cfg.parse.deadline == 2.5 and cfg.ui.browser == ("firefox", "--new-tab", "{url}")
+    assert cfg.keys == {"quit": "q,ctrl+c"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[fetch]\nconcurency = 3", "config.toml: fetch.concurency: unknown key"),
+        ("[fetch]\nconcurrency = '16'", "config.toml: fetch.concurrency: expected an integer, got '16'"),
+        ("[fetch]\nconcurrency = true", "config.toml: fetch.concurrency: expected an integer, got True"),
+        ("[fetch]\nconcurrency = 0", "config.toml: fetch: concurrency must be greater than 0"),
+        ("[fetch]\ntimeout = 'soon'", "config.toml: fetch.timeout: expected a number, got 'soon'"),
+        ("[ui]\nbrowser = 'firefox'", "config.toml: ui.browser: expected a list of strings"),
+        ("[ui]\nmark_read = 'sometimes'", 'config.toml: ui: mark_read must be "open"'),
+        ("[colours]\nx = 1", "config.toml: colours: unknown section"),
+        ("fetch = 3", "config.toml: fetch: expected a table"),
+        ("[keys]\nquit = 3", "config.toml: keys.quit: expected a key name"),
+        ("[fetch\n", "config.toml: not valid TOML"),
+    ],
+)
+def test_mistakes_name_the_key_and_the_problem(text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_config(text)
+    assert str(err.value).startswith(message)
+
+
+def test_required_file_must_exist(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no such config file"):
+        load_config(tmp_path / "nope.toml", required=True)
+
+
+def test_tidings_home_relocates_everything(tmp_path: Path) -> None:
+    paths = default_paths({"TIDINGS_HOME": str(tmp_path)})
+    assert paths.config_file == tmp_path / "config" / "config.toml"
+    assert paths.db_file == tmp_path / "data" / "tidings.db"
+    assert paths.cache_dir == tmp_path / "cache"
+    other = default_paths({})
+    assert "tidings" in str(other.config_dir) and "tidings" in str(other.data_dir)
