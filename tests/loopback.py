@@ -11,6 +11,7 @@ path are kept in `server.last_headers[path]` (for conditional-GET assertions).
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import socket
 import threading
@@ -75,10 +76,8 @@ class Loopback:
                 if handler is None:
                     send(self, 404, b"not found", "text/plain")
                 else:
-                    try:
+                    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                         handler(self)
-                    except (BrokenPipeError, ConnectionResetError):
-                        pass
 
         return H
 

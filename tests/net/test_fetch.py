@@ -98,7 +98,9 @@ def test_endless_chunked_body_is_cut_at_the_cap(server: Loopback) -> None:
 
 
 def test_slow_drip_cannot_dodge_the_deadline(server: Loopback) -> None:
-    url = server.route("/drip", drip(RSS, delay=0.2))  # each byte comes fast enough for read timeouts
+    url = server.route(
+        "/drip", drip(RSS, delay=0.2)
+    )  # each byte comes fast enough for read timeouts
     started = time.monotonic()
     got = fetch(url, FetchConfig(timeout=1.0, connect_timeout=1.0))
     assert got.error == "gave up after 1 s"
