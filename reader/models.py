@@ -209,3 +209,4 @@ class FetchResult:
     permanent_url: str = ""  # set when every redirect hop was permanent (301/308)
     retry_after: int | None = None  # absolute Unix time from Retry-After
     error: str = ""  # set for network failures, limits and non-success statuses
+    content_encoding: str = ""  # set when `body` is still compressed (fetch(decode=False))

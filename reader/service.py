@@ -2,7 +2,8 @@
 
 Fetches run on one event loop (the Fetcher bounds them overall and per host), parses in worker
 processes (both cores work and a pathological feed is killed at its deadline), and store writes
-in one writer thread (SQLite releases the GIL while it works, so writes overlap the network).
+in one writer thread with group commit (SQLite releases the GIL while it works, so writes overlap
+the network; see store/writer.py).
 Each feed's outcome lands in the report; one failing feed never stops the others.
 """
 
@@ -11,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 
@@ -21,6 +21,7 @@ from reader.feeds.fetch import Fetcher
 from reader.feeds.pool import ParsePool
 from reader.models import Feed, FeedResult, FetchResult, Outcome, RefreshReport
 from reader.store.db import Store
+from reader.store.writer import GroupWriter
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -47,12 +48,11 @@ class Refresher:
         self.store = store
         self.fetcher = fetcher
         self.pool = pool
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tidings-store")
+        self._writer = GroupWriter(store)
         self._not_modified: list[int] = []
 
     async def _write(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._writer, lambda: fn(*args, **kwargs))
+        return await self._writer.run(lambda: fn(*args, **kwargs))
 
     async def run(
         self, feeds: Sequence[Feed], progress: ProgressCallback | None
@@ -83,7 +83,7 @@ class Refresher:
                 await self._write(self.store.mark_not_modified, self._not_modified)
                 self._not_modified = []
         finally:
-            self._writer.shutdown(wait=True)
+            self._writer.close()
 
     async def refresh_feed(self, feed: Feed) -> FeedResult:
         """Fetch, parse and store one feed; every failure becomes a FAILED result."""
@@ -95,7 +95,7 @@ class Refresher:
             return FeedResult(feed.url, Outcome.SKIPPED, error=f"server asked to wait {wait} s")
         try:
             got = await self.fetcher.fetch(
-                feed.url, etag=feed.etag, last_modified=feed.last_modified
+                feed.url, etag=feed.etag, last_modified=feed.last_modified, decode=False
             )
             return await self.ingest(feed, got)
         except ReaderError as exc:
@@ -111,7 +111,13 @@ class Refresher:
         if got.error:
             return await self._failed(feed, got)
         try:
-            parsed = await self.pool.parse(got.body, got.headers, got.final_url)
+            parsed = await self.pool.parse(
+                got.body,
+                got.headers,
+                got.final_url,
+                encoding=got.content_encoding,
+                cap=self.config.fetch.max_bytes,
+            )
         except ParseError as exc:
             await self._write(self.store.record_failure, feed.id, str(exc), status=got.status)
             return FeedResult(feed.url, Outcome.FAILED, error=str(exc), status=got.status)
@@ -166,6 +172,8 @@ class Service:
         feeds = self.store.feeds() if feeds is None else feeds
         pool = self.parse_pool()
         try:
+            if any(not f.gone for f in feeds):
+                pool.start()  # before the first request: forked workers are ready when needed
             async with Fetcher(self.config.fetch) as fetcher:
                 refresher = Refresher(self.config, self.store, fetcher, pool)
                 results = await refresher.run(feeds, progress)

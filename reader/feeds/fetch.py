@@ -20,6 +20,7 @@ import httpx
 
 from reader import __version__
 from reader.config import FetchConfig
+from reader.feeds.decode import BodyTooLarge, Decoder, check_encoding
 from reader.models import FetchResult
 
 FEED_ACCEPT = (
@@ -29,10 +30,6 @@ FEED_ACCEPT = (
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 MAX_RETRY_AFTER = 7 * 24 * 3600
 PERMANENT = (301, 308)
-
-
-class BodyTooLarge(Exception):
-    """The decoded body passed the size cap."""
 
 
 def user_agent(config: FetchConfig) -> str:
@@ -53,40 +50,6 @@ def retry_after(value: str | None, now: float) -> int | None:
         except (TypeError, ValueError, IndexError, OverflowError):
             return None
     return int(now) + max(0, min(delay, MAX_RETRY_AFTER))
-
-
-class _Decoder:
-    """Content-Encoding gzip/deflate/identity, decoded in bounded steps under a size cap."""
-
-    def __init__(self, encoding: str, cap: int) -> None:
-        self.cap = cap
-        self.size = 0
-        self.encoding = encoding.strip().lower()
-        self.z: zlib._Decompress | None = None
-        if self.encoding in ("gzip", "x-gzip"):
-            self.z = zlib.decompressobj(zlib.MAX_WBITS | 32)
-        elif self.encoding not in ("", "identity", "deflate"):
-            raise ValueError(f"unsupported Content-Encoding {self.encoding!r}")
-
-    def feed(self, data: bytes) -> bytes:
-        """Decode one chunk; raises BodyTooLarge past the cap."""
-        if self.encoding == "deflate" and self.z is None and data:
-            # "deflate" is zlib-wrapped by the standard, raw in the wild: the header tells.
-            zlib_header = (data[0] & 0x0F) == 8
-            self.z = zlib.decompressobj(zlib.MAX_WBITS if zlib_header else -zlib.MAX_WBITS)
-        if self.z is None:
-            return self._count(data)
-        out = [self._count(self.z.decompress(data, self.cap - self.size + 1))]
-        while self.z.unconsumed_tail:
-            tail = self.z.unconsumed_tail
-            out.append(self._count(self.z.decompress(tail, self.cap - self.size + 1)))
-        return b"".join(out)
-
-    def _count(self, data: bytes) -> bytes:
-        self.size += len(data)
-        if self.size > self.cap:
-            raise BodyTooLarge
-        return data
 
 
 class Fetcher:
@@ -137,10 +100,20 @@ class Fetcher:
         return sem
 
     async def fetch(
-        self, url: str, *, etag: str = "", last_modified: str = "", accept: str = FEED_ACCEPT
+        self,
+        url: str,
+        *,
+        etag: str = "",
+        last_modified: str = "",
+        accept: str = FEED_ACCEPT,
+        decode: bool = True,
     ) -> FetchResult:
         """GET `url` within the limits; every outcome is a FetchResult (never raises for
-        network or HTTP trouble). A 304 has no body; `error` is set for anything that failed."""
+        network or HTTP trouble). A 304 has no body; `error` is set for anything that failed.
+
+        With `decode=False` a gzip/deflate body comes back still compressed (its encoding in
+        `content_encoding`, its compressed size under the cap) for a parser process to decode
+        with feeds.decode under the same cap: the event loop's core is spared the work."""
         if urlsplit(url).scheme.lower() not in ("http", "https"):
             return FetchResult(url, url, 0, error="only http and https URLs can be fetched")
         headers = {"Accept": accept}
@@ -151,13 +124,13 @@ class Fetcher:
         async with self._host_limit(url), self._all:
             try:
                 async with asyncio.timeout(self.config.timeout):
-                    return await self._get(url, headers)
+                    return await self._get(url, headers, decode)
             except TimeoutError:
                 return FetchResult(url, url, 0, error=f"gave up after {self.config.timeout:g} s")
             except httpx.HTTPError as exc:
                 return FetchResult(url, url, 0, error=_describe(exc))
 
-    async def _get(self, url: str, headers: dict[str, str]) -> FetchResult:
+    async def _get(self, url: str, headers: dict[str, str], decode: bool) -> FetchResult:
         assert self._client is not None, "use Fetcher as an async context manager"
         async with self._client.stream("GET", url, headers=headers) as resp:
             hops = resp.history
@@ -177,20 +150,25 @@ class Fetcher:
                 after = retry_after(resp.headers.get("retry-after"), time.time())
                 error = f"HTTP {resp.status_code} {resp.reason_phrase}".strip()
                 return replace(got, retry_after=after, error=error)
+            encoding = resp.headers.get("content-encoding", "").strip().lower()
             try:
-                return replace(got, body=await self._read(resp))
+                if decode or encoding in ("", "identity"):
+                    return replace(got, body=await self._read(resp, encoding))
+                check_encoding(encoding)
+                raw = await self._read(resp, "")
+                return replace(got, body=raw, content_encoding=encoding)
             except BodyTooLarge:
                 cap = self.config.max_bytes / (1024 * 1024)
                 return replace(got, error=f"body larger than {cap:g} MiB")
             except (ValueError, zlib.error) as exc:
                 return replace(got, error=f"undecodable body: {exc}")
 
-    async def _read(self, resp: httpx.Response) -> bytes:
+    async def _read(self, resp: httpx.Response, encoding: str) -> bytes:
+        """The body, decoded from `encoding` ("" keeps it as sent), under the size cap."""
         declared = resp.headers.get("content-length", "")
-        encoding = resp.headers.get("content-encoding", "")
-        if declared.isdigit() and not encoding and int(declared) > self.config.max_bytes:
+        if declared.isdigit() and int(declared) > self.config.max_bytes:
             raise BodyTooLarge
-        decoder = _Decoder(encoding, self.config.max_bytes)
+        decoder = Decoder(encoding, self.config.max_bytes)
         chunks = [decoder.feed(raw) async for raw in resp.aiter_raw()]
         return b"".join(chunks)
 

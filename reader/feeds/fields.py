@@ -121,11 +121,16 @@ def text_to_html(text: str) -> str:
     return "".join(f"<p>{p.strip()}</p>" for p in paragraphs if p.strip())
 
 
+_ABSOLUTE_HTTP = re.compile(r"https?://[^\s/?#]+(?:[/?#][^\s]*)?\Z", re.IGNORECASE)
+
+
 def absolute_link(href: str, base: str) -> str:
     """`href` resolved against `base`; "" when empty or of a scheme we never open."""
     href = href.strip()
     if not href:
         return ""
+    if _ABSOLUTE_HTTP.match(href):  # the common case: already absolute, nothing to resolve
+        return storable(href)
     try:
         url = urljoin(base, href) if base else href
         scheme = urlsplit(url).scheme.lower()

@@ -15,30 +15,46 @@ import os
 import pickle
 import resource
 import threading
+import zlib
 from collections.abc import Mapping
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
 from reader.errors import ParseError
+from reader.feeds.decode import BodyTooLarge, decode_body
+from reader.feeds.parse import parse_feed  # in the parent: forked workers share it
 from reader.models import ParsedFeed
 
 GIB = 1024**3
+PIPE_BUFFER = 60 * 1024  # Linux pipes hold 64 KiB
 WORKER_MEMORY = 2 * GIB  # address-space limit of one parser process
 
 
+def _decode_and_parse(
+    body: bytes, headers: dict[str, str], url: str, encoding: str, cap: int
+) -> ParsedFeed:
+    if encoding:
+        try:
+            body = decode_body(body, encoding, cap)
+        except BodyTooLarge:
+            raise ParseError(f"body larger than {cap / 2**20:g} MiB once decompressed") from None
+        except (ValueError, zlib.error) as exc:
+            raise ParseError(f"undecodable body: {exc}") from None
+    return parse_feed(body, headers, url)
+
+
 def _serve(conn: Connection, memory: int) -> None:
-    """A worker's loop: read (body, headers, url), answer ("ok", feed) or ("error", text)."""
+    """A worker's loop: read (body, headers, url, encoding, cap), decode and parse, answer
+    ("ok", feed) or ("error", text)."""
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    from reader.feeds.parse import parse_feed
-
     while True:
         try:
-            body, headers, url = pickle.loads(conn.recv_bytes())  # noqa: S301 (our own pipe)
+            request = pickle.loads(conn.recv_bytes())  # noqa: S301 (our own pipe)
         except (EOFError, OSError):
             return
         try:
-            answer: tuple[str, object] = ("ok", parse_feed(body, headers, url))
+            answer: tuple[str, object] = ("ok", _decode_and_parse(*request))
         except ParseError as exc:
             answer = ("error", str(exc))
         except MemoryError:
@@ -111,14 +127,23 @@ class ParsePool:
         self._all.remove(worker)
         self._spawn()
 
-    async def parse(self, body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
-        """Parse one feed body in a worker; ParseError for a bad feed or an overrun."""
+    async def parse(
+        self,
+        body: bytes,
+        headers: Mapping[str, str],
+        url: str,
+        *,
+        encoding: str = "",
+        cap: int = 16 * 2**20,
+    ) -> ParsedFeed:
+        """Parse one feed body in a worker (decoding it from a gzip/deflate `encoding` first,
+        under `cap`); ParseError for a bad feed or an overrun."""
         self.start()
         assert self._idle is not None
         worker = await self._idle.get()
         try:
             answer = await asyncio.wait_for(
-                self._ask(worker, (body, dict(headers), url)), self.deadline
+                self._ask(worker, (body, dict(headers), url, encoding, cap)), self.deadline
             )
         except TimeoutError:
             self._retire(worker)
@@ -140,7 +165,11 @@ class ParsePool:
         loop = asyncio.get_running_loop()
         ready: asyncio.Future[None] = loop.create_future()
         fd = worker.conn.fileno()
-        await loop.run_in_executor(None, worker.conn.send_bytes, pickle.dumps(request, protocol=5))
+        data = pickle.dumps(request, protocol=5)
+        if len(data) < PIPE_BUFFER:  # fits the pipe: an idle worker takes it without blocking
+            worker.conn.send_bytes(data)
+        else:
+            await loop.run_in_executor(None, worker.conn.send_bytes, data)
 
         def readable() -> None:
             if not ready.done():

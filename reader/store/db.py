@@ -14,7 +14,7 @@ import threading
 import time
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from reader.errors import StoreError
@@ -163,10 +163,16 @@ class Store:
         """One write transaction (BEGIN IMMEDIATE ... COMMIT, rolled back on error).
 
         `durable` commits with synchronous=FULL (a person's own act); otherwise NORMAL.
+        Inside another transaction (a batch, see `batch()`) this is a savepoint instead: it
+        is still all-or-nothing, and becomes permanent when the batch commits.
         """
         if not self.writable:
             raise StoreError(f"{self.path}: opened read-only")
         with self._mutex:
+            if self.conn.in_transaction:
+                with self._savepoint():
+                    yield self.conn
+                return
             self.conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
@@ -182,6 +188,23 @@ class Store:
             except sqlite3.Error as exc:
                 self.conn.execute("ROLLBACK")
                 raise StoreError(f"{self.path}: cannot write ({exc})") from None
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        self.conn.execute("SAVEPOINT part")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK TO part")
+            self.conn.execute("RELEASE part")
+            raise
+        self.conn.execute("RELEASE part")
+
+    def batch(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A group commit: the transactions inside become savepoints of one transaction, so a
+        refresh writes shared index pages once per batch instead of once per feed. Each
+        inner transaction stays all-or-nothing; a crash loses the batch, never half a feed."""
+        return self.transaction()
 
     def _read(self, sql: str, args: Sequence[object] = ()) -> list[sqlite3.Row]:
         with self._mutex:

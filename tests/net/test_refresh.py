@@ -194,3 +194,16 @@ def test_unread_state_survives_a_content_update(server: Loopback, store: Store) 
     item = store.item(item_id)
     assert item is not None and item.read and item.bookmarked and "corrected" in item.summary
     assert store.count(ItemQuery()) == 1
+
+
+def test_gzip_bomb_is_stopped_by_the_parser_process_cap(server: Loopback, store: Store) -> None:
+    import gzip as gz
+
+    bomb = gz.compress(b"<rss>" + b" " * (8 * 1024 * 1024))  # 8 MiB decoded, ~8 KB sent
+    server.route("/bomb.xml", lambda h: send(h, 200, bomb, headers={"Content-Encoding": "gzip"}))
+    ok = server.serve("/ok.xml", rss("fine"), gzip_it=True)
+    subscribe(store, server.url("/bomb.xml"), ok)
+    config = Config(fetch=FetchConfig(max_bytes=1024 * 1024), parse=ParseConfig(workers=1))
+    by_url = {r.url: r for r in refresh(store, config).results}
+    assert by_url[server.url("/bomb.xml")].error == "body larger than 1 MiB once decompressed"
+    assert by_url[ok].outcome is Outcome.OK

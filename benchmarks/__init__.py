@@ -1,0 +1,1 @@
+"""tidings benchmarks (not tests): `make bench` or `python -m benchmarks [NAME...]`."""

@@ -1,0 +1,107 @@
+"""Shared pieces of the benchmarks: the feed farm, timed child processes, medians."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+FEEDFARM = SHARED / "bench" / "feedfarm.py"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One timed child process."""
+
+    wall: float
+    cpu: float  # user + system seconds of the child and its children
+    rss_mb: float  # peak resident set of the largest process in the tree
+    code: int
+    stdout: str
+
+
+def timed(cmd: Sequence[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
+    """Run `cmd`, measuring wall time, CPU time and peak RSS (wait4 on the child)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        list(cmd), env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Run(
+        wall=wall,
+        cpu=usage.ru_utime + usage.ru_stime,
+        rss_mb=usage.ru_maxrss / 1024,
+        code=proc.returncode,
+        stdout=out.decode("utf-8", "replace"),
+    )
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Farm:
+    """A running feedfarm (../shared/bench/feedfarm.py) on loopback."""
+
+    def __init__(self, port: int, out: Path, proc: subprocess.Popen[bytes]) -> None:
+        self.port, self.out, self.proc = port, out, proc
+        self.base = f"http://127.0.0.1:{port}"
+
+    def stats(self) -> dict[str, int]:
+        with urllib.request.urlopen(f"{self.base}/stats", timeout=10) as r:
+            data: dict[str, int] = json.load(r)
+            return data
+
+    def reset(self) -> None:
+        urllib.request.urlopen(f"{self.base}/stats/reset", timeout=10).read()
+
+
+@contextmanager
+def farm(workdir: Path, feeds: int, items: int, delay_ms: float = 0.0) -> Iterator[Farm]:
+    """Start the feed farm and stop it afterwards."""
+    if not FEEDFARM.exists():
+        raise SystemExit(f"benchmarks need {FEEDFARM}")
+    port = free_port()
+    out = workdir / f"farm-{feeds}x{items}-{port}"
+    cmd = [sys.executable, str(FEEDFARM), "serve", "--feeds", str(feeds), "--items", str(items),
+           "--port", str(port), "--out", str(out), "--delay-ms", str(delay_ms)]  # fmt: skip
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        assert proc.stdout is not None
+        proc.stdout.readline()  # "feedfarm: ... lists in OUT" once it listens
+        yield Farm(port, out, proc)
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def median_spread(values: Sequence[float]) -> tuple[float, float]:
+    """The median and the spread (max - min) of a few measurements."""
+    return statistics.median(values), (max(values) - min(values)) if values else 0.0
+
+
+def newsboat() -> str | None:
+    """The newsboat binary, or None (the benchmarks install nothing themselves)."""
+    return shutil.which("newsboat")
+
+
+NEWSBOAT_HINT = "newsboat not installed: `apt-get install newsboat` to compare side by side"
