@@ -36,7 +36,11 @@ def test_one_home_module_per_library() -> None:
     """httpx only in feeds/fetch.py, feedparser only in feeds/parse.py, platformdirs in paths.py."""
     from pathlib import Path
 
-    homes = {"httpx": {"feeds/fetch.py"}, "feedparser": {"feeds/parse.py"}, "platformdirs": {"paths.py"}}
+    homes = {
+        "httpx": {"feeds/fetch.py"},
+        "feedparser": {"feeds/parse.py"},
+        "platformdirs": {"paths.py"},
+    }
     root = Path(__file__).resolve().parents[2] / "reader"
     for path in root.rglob("*.py"):
         rel = path.relative_to(root).as_posix()

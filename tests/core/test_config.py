@@ -50,8 +50,14 @@ def test_every_section_reads() -> None:
     ("text", "message"),
     [
         ("[fetch]\nconcurency = 3", "config.toml: fetch.concurency: unknown key"),
-        ("[fetch]\nconcurrency = '16'", "config.toml: fetch.concurrency: expected an integer, got '16'"),
-        ("[fetch]\nconcurrency = true", "config.toml: fetch.concurrency: expected an integer, got True"),
+        (
+            "[fetch]\nconcurrency = '16'",
+            "config.toml: fetch.concurrency: expected an integer, got '16'",
+        ),
+        (
+            "[fetch]\nconcurrency = true",
+            "config.toml: fetch.concurrency: expected an integer, got True",
+        ),
         ("[fetch]\nconcurrency = 0", "config.toml: fetch: concurrency must be greater than 0"),
         ("[fetch]\ntimeout = 'soon'", "config.toml: fetch.timeout: expected a number, got 'soon'"),
         ("[ui]\nbrowser = 'firefox'", "config.toml: ui.browser: expected a list of strings"),

@@ -168,7 +168,9 @@ def test_same_date_items_keep_document_order(store: Store) -> None:
 def test_texts_round_trip_with_chinese_and_hostile_strings(store: Store) -> None:
     feed, _ = store.add_feed("https://example.org/feed")
     hostile = "[@click=app.quit]x[/] \x1b]0;pwned\x07 全国禁毒示范城市"
-    store.store_parsed(feed.id, feed_of(item("k", title=hostile, content="<p>摘要：内容</p>")), now=NOW)
+    store.store_parsed(
+        feed.id, feed_of(item("k", title=hostile, content="<p>摘要：内容</p>")), now=NOW
+    )
     got = store.item(store.headlines()[0].id)
     assert got is not None and got.title == hostile and got.content == "<p>摘要：内容</p>"
 
@@ -226,8 +228,12 @@ def test_item_cap_bounds_a_feed_whose_guids_change(store: Store) -> None:
 def test_queries_filter_and_page(store: Store) -> None:
     a, _ = store.add_feed("https://a.example/feed", tags=["tech"])
     b, _ = store.add_feed("https://b.example/feed", tags=["新闻"])
-    store.store_parsed(a.id, feed_of(*(item(f"a{i}", published=NOW - i) for i in range(5))), now=NOW)
-    store.store_parsed(b.id, feed_of(*(item(f"b{i}", published=NOW - 10 - i) for i in range(3))), now=NOW)
+    store.store_parsed(
+        a.id, feed_of(*(item(f"a{i}", published=NOW - i) for i in range(5))), now=NOW
+    )
+    store.store_parsed(
+        b.id, feed_of(*(item(f"b{i}", published=NOW - 10 - i) for i in range(3))), now=NOW
+    )
     assert store.count() == 8
     assert [h.title for h in store.headlines(ItemQuery(limit=3, offset=4))] == ["a4", "b0", "b1"]
     assert store.count(ItemQuery(tag="新闻")) == 3
@@ -246,7 +252,9 @@ def test_permanent_redirect_moves_the_feed(store: Store) -> None:
 
 def test_ids_then_rows_for_a_virtual_list(store: Store) -> None:
     feed, _ = store.add_feed("https://example.org/feed")
-    store.store_parsed(feed.id, feed_of(*(item(f"k{i}", published=NOW - i) for i in range(1200))), now=NOW)
+    store.store_parsed(
+        feed.id, feed_of(*(item(f"k{i}", published=NOW - i) for i in range(1200))), now=NOW
+    )
     ids = store.item_ids()
     assert len(ids) == 1200 and list(ids[:3]) == [h.id for h in store.headlines(ItemQuery(limit=3))]
     window = store.headlines_for(ids[600:603])
