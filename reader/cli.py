@@ -108,4 +108,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def open_tui(ctx: commands.Context, *, demo: bool) -> int:
     """Open the terminal reader (on the bundled demo feeds, in a temporary home, if `demo`)."""
-    raise ReaderError("the terminal reader is not built yet; see the README")
+    from reader.ui.launch import run_tui
+
+    return run_tui(ctx.config, ctx.paths, demo=demo)
