@@ -8,6 +8,8 @@ import sys
 CORE = [
     "reader.cli",
     "reader.commands",
+    "reader.commands.feeds",
+    "reader.commands.items",
     "reader.service",
     "reader.subscribe",
     "reader.store.db",

@@ -1,0 +1,101 @@
+"""The non-interactive subcommands: core work, printed as sanitised text or JSON.
+
+Each module here registers its subcommands with `register(subs)`; cli.py builds the parser from
+them. Everything a feed supplied is passed through textsafe before it is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, NoReturn, TypeAlias
+
+from reader import textsafe
+from reader.config import Config, load_config
+from reader.paths import Paths, default_paths
+from reader.store.db import Store
+
+Handler = Callable[["Context", argparse.Namespace], int]
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with a one-line error message instead of the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (try: {self.prog} --help)\n")
+
+
+Subparsers: TypeAlias = "argparse._SubParsersAction[Parser]"
+
+
+def command(subs: Subparsers, name: str, help: str, example: str, handler: Handler) -> Parser:
+    """Add subcommand `name` (with --help text and an example) that runs `handler`."""
+    parser: Parser = subs.add_parser(
+        name, help=help, description=help, epilog=f"example: {example}"
+    )
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every command needs: where things are and the configuration."""
+
+    paths: Paths
+    config: Config
+
+    def store(self, *, readonly: bool = False) -> Store:
+        """Open the store (a writer takes the lock; readers work beside a running writer)."""
+        return Store.open(self.paths.db_file, readonly=readonly)
+
+
+def context(args: argparse.Namespace) -> Context:
+    """Paths from the environment and the config file (--config or the default one)."""
+    paths = default_paths()
+    if args.config is not None:
+        return Context(paths, load_config(args.config, required=True))
+    return Context(paths, load_config(paths.config_file))
+
+
+def out(line: str = "") -> None:
+    """Print one line of feed-derived text, sanitised for the terminal."""
+    sys.stdout.write(textsafe.display(line) + "\n")
+
+
+def emit_json(value: Any) -> None:
+    """Print JSON with every string sanitised (escape sequences, C1 and bidi controls)."""
+    sys.stdout.write(json.dumps(_clean(value), ensure_ascii=False, indent=None) + "\n")
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return textsafe.display(value)
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def when(ts: int | None) -> str:
+    """A Unix time as local 'YYYY-MM-DD HH:MM' ('-' when unknown)."""
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(ts)) if ts else "-"
+
+
+def iso(ts: int | None) -> str | None:
+    """A Unix time as ISO 8601 UTC."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts)) if ts is not None else None
+
+
+# ---- commands ---------------------------------------------------------------------------------
+
+
+def cmd_paths(ctx: Context, args: argparse.Namespace) -> int:
+    out(f"config: {ctx.paths.config_file}")
+    out(f"data:   {ctx.paths.db_file}")
+    out(f"cache:  {ctx.paths.cache_dir}")
+    return 0

@@ -1,0 +1,175 @@
+"""Subscriptions and refresh: add, remove, import, export, refresh, feeds."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+from reader import textsafe
+from reader.commands import Context, Subparsers, command, emit_json, iso, out
+from reader.errors import UsageError
+from reader.models import Feed, Outcome
+
+
+def register(subs: Subparsers) -> None:
+    """The subscription and refresh subcommands."""
+    a = command(
+        subs,
+        "add",
+        "subscribe to a feed, or to the feed a web page advertises",
+        "tidings add https://example.org/ --tag news",
+        cmd_add,
+    )
+    a.add_argument("url")
+    a.add_argument("--tag", action="append", default=[], metavar="T", help="tag (repeatable)")
+    a.add_argument("--pick", type=int, metavar="N", help="choose the Nth feed a page offers")
+    command(
+        subs,
+        "remove",
+        "unsubscribe (bookmarked items are kept)",
+        "tidings remove https://example.org/feed.xml",
+        cmd_remove,
+    ).add_argument("url")
+    command(
+        subs,
+        "import",
+        "subscribe to the feeds of an OPML or newsboat urls file",
+        "tidings import ~/.newsboat/urls",
+        cmd_import,
+    ).add_argument("file", type=Path)
+    e = command(
+        subs,
+        "export",
+        "write the subscriptions as OPML 2.0 (default: stdout)",
+        "tidings export subscriptions.opml",
+        cmd_export,
+    )
+    e.add_argument("file", type=Path, nargs="?")
+    r = command(subs, "refresh", "fetch every feed", "tidings refresh --json", cmd_refresh)
+    r.add_argument("--json", action="store_true", help="print one JSON object with the counts")
+    r.add_argument("--verbose", "-v", action="store_true", help="one line per feed")
+    f = command(subs, "feeds", "subscriptions with their health", "tidings feeds --json", cmd_feeds)
+    f.add_argument("--json", action="store_true")
+
+
+def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
+    from reader.service import Service
+
+    with ctx.store() as store:
+        report = asyncio.run(Service(ctx.config, store).refresh())
+    if args.verbose:
+        for r in report.results:
+            detail = f"{r.new_items} new" if r.outcome is Outcome.OK else r.error
+            out(f"{r.outcome.value:12} {r.url}  {detail}")
+    if args.json:
+        emit_json(report.as_json())
+    else:
+        j = report.as_json()
+        out(
+            f"{j['feeds']} feeds: {j['new_items']} new items, {j['not_modified']} not modified,"
+            f" {j['failed']} failed ({j['seconds']} s)"
+        )
+        for r in report.results:
+            if r.outcome in (Outcome.FAILED, Outcome.GONE) and not args.verbose:
+                print(textsafe.one_line(f"  failed: {r.url}: {r.error}"), file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def _feed_json(f: Feed, unread: int) -> dict[str, Any]:
+    return {
+        "url": f.url,
+        "title": f.title,
+        "tags": list(f.tags),
+        "unread": unread,
+        "last_checked": iso(f.last_checked),
+        "last_ok": iso(f.last_ok),
+        "last_error": f.last_error,
+        "error_streak": f.error_streak,
+        "http_status": f.http_status,
+        "gone": f.gone,
+    }
+
+
+def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.store(readonly=True) as store:
+        feeds = store.feeds()
+        unread = store.unread_counts()
+    if args.json:
+        emit_json([_feed_json(f, unread.get(f.id, 0)) for f in feeds])
+        return 0
+    for f in feeds:
+        health = (
+            "gone" if f.gone else (f"{f.error_streak}× {f.last_error}" if f.error_streak else "ok")
+        )
+        tags = f" [{', '.join(f.tags)}]" if f.tags else ""
+        out(textsafe.one_line(f"{unread.get(f.id, 0):>5}  {f.name}{tags}  {health}"))
+        out(f"       {f.url}")
+    return 0
+
+
+def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
+    from reader import subscribe
+    from reader.service import Service
+
+    with ctx.store() as store:
+        try:
+            added = asyncio.run(
+                subscribe.add(
+                    Service(ctx.config, store), args.url, tags=tuple(args.tag), pick=args.pick
+                )
+            )
+        except subscribe.Choose as choose:
+            for n, c in enumerate(choose.candidates, 1):
+                print(textsafe.one_line(f"  {n}. {c.title or c.kind}  {c.url}"), file=sys.stderr)
+            raise
+    verb = "added" if added.newly_added else "already subscribed:"
+    out(textsafe.one_line(f"{verb} {added.title or added.url} <{added.url}>"))
+    result = added.result
+    if result is not None and result.outcome in (Outcome.FAILED, Outcome.GONE):
+        print(textsafe.one_line(f"tidings: first fetch failed: {result.error}"), file=sys.stderr)
+        return 1
+    if result is not None and result.outcome is Outcome.OK:
+        out(f"{result.new_items} items")
+    return 0
+
+
+def cmd_remove(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.store() as store:
+        kept = store.remove_feed(args.url)
+    if kept is None:
+        raise UsageError(f"not subscribed to {args.url}")
+    out(f"removed {args.url}" + (f" (kept {kept} bookmarked items)" if kept else ""))
+    return 0
+
+
+def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
+    from reader.subscribe import import_file
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{args.file}: {exc.strerror or exc}") from None
+    with ctx.store() as store:
+        result = import_file(store, data, source=Path(args.file).name)
+    for warning in result.warnings:
+        print(textsafe.one_line(f"tidings: {warning}"), file=sys.stderr)
+    out(f"imported {result.total} feeds ({result.added} new)")
+    return 0
+
+
+def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
+    from reader.subscribe import export_opml
+
+    with ctx.store(readonly=True) as store:
+        text = export_opml(store)
+    if args.file is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.file).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{args.file}: {exc.strerror or exc}") from None
+    return 0
