@@ -26,6 +26,7 @@ from reader.feeds.fields import (
     plain_text,
     split_author,
 )
+from reader.feeds.xmlsafe import hardened_parser
 from reader.models import ParsedFeed
 
 DateReader = Callable[[str], int | None]
@@ -65,15 +66,7 @@ def parse_xml(body: bytes, base: str, read_date: DateReader) -> ParsedFeed:
     `body` is UTF-8 (see charset.xml_to_utf8), `base` the base of relative links, `read_date`
     turns a date string into Unix seconds. Raises NotUnderstood for anything else.
     """
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-        collect_ids=False,
-    )
+    parser = hardened_parser()
     body = _without_doctype(body)
     try:
         root = etree.fromstring(body, parser, base_url=base)

@@ -42,6 +42,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from reader.errors import UsageError
+from reader.feeds.xmlsafe import hardened_parser
 from reader.models import Subscription
 
 __all__ = ["ImportResult", "parse_opml", "parse_urls", "read_subscriptions", "write_opml"]
@@ -165,16 +166,7 @@ def _parse_xml(data: bytes, source: str) -> tuple[etree._Element, str]:
     refused = f"{source}: not an OPML file: it declares XML entities (refused)"
     if any(decl in data for decl in _ENTITY_DECLS):  # fast path for the usual encodings
         raise UsageError(refused)
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        recover=True,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    parser = hardened_parser(recover=True)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
