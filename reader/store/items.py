@@ -24,19 +24,51 @@ def item_hash(item: ParsedItem) -> str:
                           item.content, item.content_type)  # fmt: skip
 
 
+def alternate_key(key: str) -> str:
+    """The other spelling of the same identity: a guid equal to a link is that link
+    ("g:X" ~ "l:X"). Feeds that start or stop sending such guids, and items imported from
+    newsboat (which files a guid-less item under its link), keep their identity."""
+    if key.startswith("g:"):
+        return "l:" + key[2:]
+    if key.startswith("l:"):
+        return "g:" + key[2:]
+    return ""
+
+
 def _existing(
     conn: sqlite3.Connection, feed_id: int, keys: list[str]
-) -> dict[str, tuple[int, str]]:
-    found: dict[str, tuple[int, str]] = {}
-    for start in range(0, len(keys), CHUNK):
-        chunk = keys[start : start + CHUNK]
+) -> dict[str, tuple[int, str, str]]:
+    """For each incoming key that is stored (as itself or its alternate): (id, hash, stored key)."""
+    wanted = keys + [alt for alt in map(alternate_key, keys) if alt]
+    stored: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
         marks = ",".join("?" * len(chunk))
         for row in conn.execute(
             f"SELECT id, key, hash FROM items WHERE feed_id = ? AND key IN ({marks})",
             (feed_id, *chunk),
         ):
-            found[row[1]] = (row[0], row[2])
+            stored[row[1]] = (row[0], row[2])
+    found: dict[str, tuple[int, str, str]] = {}
+    for key in keys:
+        for candidate in (key, alternate_key(key)):
+            if candidate in stored:
+                found[key] = (*stored[candidate], candidate)
+                break
     return found
+
+
+def _match(
+    existing: dict[str, tuple[int, str, str]], claimed: set[int], key: str
+) -> tuple[int, str, str] | None:
+    """The stored item `key` updates; one found by its alternate key only if no item of this
+    document has that stored item by its own key (each stored item is updated once)."""
+    old = existing.get(key)
+    if old is not None and old[2] != key:
+        if old[0] in claimed:
+            return None
+        claimed.add(old[0])
+    return old
 
 
 def upsert_items(
@@ -53,14 +85,15 @@ def upsert_items(
     next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM items").fetchone()[0]
     rows: list[tuple[object, ...]] = []
     texts: list[tuple[object, ...]] = []
-    changed: list[tuple[ParsedItem, int, str]] = []
+    changed: list[tuple[ParsedItem, int, str]] = []  # (item, its id, its new digest)
     seen: set[str] = set()
+    claimed = {found[0] for key, found in existing.items() if found[2] == key}
     for item in reversed(items):
         if item.key in seen:
             continue
         seen.add(item.key)
         digest = item_hash(item)
-        old = existing.get(item.key)
+        old = _match(existing, claimed, item.key)
         if old is None:
             published = item.published
             if published is None or published > now + FUTURE_SLACK:
@@ -69,7 +102,7 @@ def upsert_items(
                          item.title, item.author, item.link))  # fmt: skip
             texts.append((next_id, item.summary, item.content, item.content_type))
             next_id += 1
-        elif old[1] != digest:
+        elif old[1] != digest or old[2] != item.key:
             changed.append((item, old[0], digest))
     conn.executemany(
         "INSERT INTO items (id, feed_id, key, hash, published, updated, first_seen, title,"
@@ -87,8 +120,9 @@ def upsert_items(
 def _rewrite(conn: sqlite3.Connection, changed: list[tuple[ParsedItem, int, str]]) -> None:
     """Store new versions of items a feed changed (read state and first-seen are kept)."""
     conn.executemany(
-        "UPDATE items SET hash = ?, updated = ?, title = ?, author = ?, link = ? WHERE id = ?",
-        [(d, i.updated, i.title, i.author, i.link, item_id) for i, item_id, d in changed],
+        "UPDATE items SET hash = ?, key = ?, updated = ?, title = ?, author = ?, link = ?"
+        " WHERE id = ?",
+        [(d, i.key, i.updated, i.title, i.author, i.link, item_id) for i, item_id, d in changed],
     )
     conn.executemany(
         "UPDATE item_texts SET summary = ?, content = ?, content_type = ? WHERE item_id = ?",

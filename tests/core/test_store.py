@@ -261,3 +261,19 @@ def test_ids_then_rows_for_a_virtual_list(store: Store) -> None:
     assert [h.title for h in window] == ["k600", "k601", "k602"]
     assert store.mark_all_read(ItemQuery(feed_id=feed.id)) == 1200
     assert store.count(ItemQuery(unread=True)) == 0
+
+
+def test_a_guid_equal_to_the_link_is_the_same_item_as_that_link(store: Store) -> None:
+    feed, _ = store.add_feed("https://example.org/feed")
+    link = "https://example.org/story"
+    store.store_parsed(feed.id, feed_of(item(f"g:{link}", title="v1", link=link)), now=NOW)
+    item_id = store.headlines()[0].id
+    store.set_read([item_id])
+    # the feed stops sending the guid: the item is now known by its link
+    assert store.store_parsed(feed.id, feed_of(item(f"l:{link}", title="v2", link=link)), now=NOW) == 0
+    got = store.item(item_id)
+    assert got is not None and got.key == f"l:{link}" and got.title == "v2" and got.read
+    # one document holding both spellings for two different items: the second one is new
+    both = feed_of(item(f"l:{link}", title="v2", link=link), item(f"g:{link}", title="other", link=link))
+    assert store.store_parsed(feed.id, both, now=NOW) == 1
+    assert sorted(h.title for h in store.headlines()) == ["other", "v2"]
