@@ -33,13 +33,20 @@ def register(subs: Subparsers) -> None:
         "tidings remove https://example.org/feed.xml",
         cmd_remove,
     ).add_argument("url")
-    command(
+    imp = command(
         subs,
         "import",
-        "subscribe to the feeds of an OPML or newsboat urls file",
-        "tidings import ~/.newsboat/urls",
+        "subscribe to the feeds of an OPML or newsboat urls file, or bring a newsboat cache over",
+        "tidings import ~/.newsboat/urls --newsboat-cache ~/.newsboat/cache.db",
         cmd_import,
-    ).add_argument("file", type=Path)
+    )
+    imp.add_argument("file", type=Path, nargs="?", help="OPML or newsboat urls file")
+    imp.add_argument(
+        "--newsboat-cache",
+        type=Path,
+        metavar="FILE",
+        help="newsboat's cache.db: its feeds, stored articles, read state and flags (as bookmarks)",
+    )
     e = command(
         subs,
         "export",
@@ -146,18 +153,43 @@ def cmd_remove(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
+    if args.file is None and args.newsboat_cache is None:
+        raise UsageError("import needs a FILE, --newsboat-cache FILE, or both")
+    if args.file is not None:
+        _import_subscriptions(ctx, args.file)
+    if args.newsboat_cache is not None:
+        _import_newsboat_cache(ctx, args.newsboat_cache)
+    return 0
+
+
+def _import_newsboat_cache(ctx: Context, path: Path) -> None:
+    from reader.feeds.newsboat_cache import import_newsboat_cache
+
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    with ctx.store() as store:
+        got = import_newsboat_cache(store, path)
+    for url in got.skipped:
+        warning = f"tidings: {path.name}: skipped {url} (not an http/https feed)"
+        print(textsafe.one_line(warning), file=sys.stderr)
+    out(
+        f"newsboat cache: {got.feeds} feeds, {got.items} items"
+        f" ({got.read} read, {got.flagged} flagged, kept as bookmarks)"
+    )
+
+
+def _import_subscriptions(ctx: Context, file: Path) -> None:
     from reader.subscribe import import_file
 
     try:
-        data = Path(args.file).read_bytes()
+        data = file.read_bytes()
     except OSError as exc:
-        raise UsageError(f"{args.file}: {exc.strerror or exc}") from None
+        raise UsageError(f"{file}: {exc.strerror or exc}") from None
     with ctx.store() as store:
-        result = import_file(store, data, source=Path(args.file).name)
+        result = import_file(store, data, source=file.name)
     for warning in result.warnings:
         print(textsafe.one_line(f"tidings: {warning}"), file=sys.stderr)
     out(f"imported {result.total} feeds ({result.added} new)")
-    return 0
 
 
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:

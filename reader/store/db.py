@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from reader.errors import StoreError
-from reader.models import Feed, Headline, Item, ItemQuery, ParsedFeed
+from reader.models import Feed, Headline, Item, ItemQuery, ParsedFeed, ParsedItem
 from reader.store import items as itemsql
 from reader.store.lock import WriterLock
 from reader.store.schema import APPLICATION_ID, LATEST, MIGRATIONS
@@ -200,11 +200,11 @@ class Store:
             raise
         self.conn.execute("RELEASE part")
 
-    def batch(self) -> AbstractContextManager[sqlite3.Connection]:
+    def batch(self, *, durable: bool = False) -> AbstractContextManager[sqlite3.Connection]:
         """A group commit: the transactions inside become savepoints of one transaction, so a
         refresh writes shared index pages once per batch instead of once per feed. Each
         inner transaction stays all-or-nothing; a crash loses the batch, never half a feed."""
-        return self.transaction()
+        return self.transaction(durable=durable)
 
     def _read(self, sql: str, args: Sequence[object] = ()) -> list[sqlite3.Row]:
         with self._mutex:
@@ -314,6 +314,27 @@ class Store:
                 (parsed.title, parsed.title, parsed.site_url, parsed.site_url, etag,
                  last_modified, now, now, parsed.warning, status, feed_id),
             )  # fmt: skip
+        return new
+
+    def import_items(
+        self,
+        feed_id: int,
+        items: Sequence[ParsedItem],
+        *,
+        read_keys: Iterable[str] = (),
+        bookmarked_keys: Iterable[str] = (),
+        now: int | None = None,
+    ) -> int:
+        """Store items brought from another reader with their read and bookmark state, without
+        touching the feed's fetch status; returns how many were new."""
+        now = int(time.time()) if now is None else now
+        with self.transaction(durable=True) as conn:
+            new = itemsql.upsert_items(conn, feed_id, items, now)
+            for column, keys in (("read", read_keys), ("bookmarked", bookmarked_keys)):
+                conn.executemany(
+                    f"UPDATE items SET {column} = 1 WHERE feed_id = ? AND key = ?",
+                    [(feed_id, key) for key in keys],
+                )
         return new
 
     def mark_not_modified(self, feed_ids: Sequence[int], now: int | None = None) -> None:
