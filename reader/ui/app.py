@@ -1,0 +1,128 @@
+"""The Textual application: themes, keymap and the command palette around the main screen."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Iterable, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.theme import Theme
+
+from reader.config import Config
+from reader.store.db import Store
+from reader.ui import keys
+from reader.ui.context import ReaderContext, Refresher
+from reader.ui.screens.main import MainScreen
+from reader.ui.themes import ThemeChoice, read_choice, write_choice
+from reader.ui.timefmt import Dates
+
+FALLBACK_THEME = "textual-dark"  # when no theme files are found at all
+
+
+class ReaderApp(App[int]):
+    """tidings: feeds | headlines | reading pane."""
+
+    CSS_PATH = Path(__file__).with_name("reader.tcss")
+    TITLE = "tidings"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        *,
+        config: Config,
+        store: Store,
+        service: Refresher | None,
+        themes: Sequence[Theme] = (),
+        state_dir: Path | None = None,
+        dates: Dates | None = None,
+        refresh_on_start: bool = True,
+        offline_reason: str = "refresh is off",
+        problems: Sequence[str] = (),
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.ctx = ReaderContext(
+            config=config,
+            store=store,
+            service=service,
+            dates=dates or Dates(),
+            refresh_on_start=refresh_on_start,
+            offline_reason=offline_reason,
+        )
+        self.state_dir = state_dir
+        self.exit_on_signals = False  # run_app sets it: tests must not take over signals
+        self.reader_themes = [t.name for t in themes]
+        self.problems = list(problems)
+        for theme in themes:
+            self.register_theme(theme)
+        keymap, unknown = keys.keymap(config.keys)
+        self.problems += [f"config.toml: keys.{name}: no such action" for name in unknown]
+        self.set_keymap(keymap)
+        self.theme = self._first_theme()
+
+    def _first_theme(self) -> str:
+        wanted = self.config.ui.theme
+        choice = read_choice(self.state_dir) if self.state_dir else None
+        if choice is not None:
+            wanted = choice.pick(wanted)
+        if wanted in self.available_themes:
+            return wanted
+        if wanted != self.config.ui.theme or not self.reader_themes:
+            self.problems.append(f"theme {wanted!r} not found")
+        return self.reader_themes[0] if self.reader_themes else FALLBACK_THEME
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The three panes are the first (and bottom) screen."""
+        return MainScreen(self.ctx)
+
+    def on_mount(self) -> None:
+        """Tell about config problems without stopping."""
+        if self.exit_on_signals:  # a closed terminal or a kill: exit normally, clean up
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGHUP):
+                with contextlib.suppress(NotImplementedError, RuntimeError):
+                    loop.add_signal_handler(sig, self.exit)
+        for problem in self.problems:
+            self.notify(problem, title="tidings", severity="warning", timeout=8)
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        """Keep the chosen theme for next time (in the data dir, not config.toml)."""
+        if self.state_dir is None:
+            return
+        choice, state_dir = ThemeChoice(theme.name, self.config.ui.theme), self.state_dir
+        self.run_worker(partial(write_choice, state_dir, choice), thread=True,
+                        group="state", exclusive=True, exit_on_error=False)  # fmt: skip
+
+    def action_cycle_theme(self) -> None:
+        """t: the next of the reader's themes."""
+        names = self.reader_themes or list(self.available_themes)
+        index = names.index(self.theme) + 1 if self.theme in names else 0
+        self.theme = names[index % len(names)]
+        self.notify(f"Theme: {self.theme}", timeout=2)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The command palette: every reader action, then Textual's own commands."""
+        for action in keys.ACTIONS:
+            yield SystemCommand(action.label, action.help, partial(self._palette_run, action))
+        yield from super().get_system_commands(screen)
+
+    async def _palette_run(self, action: keys.Action) -> None:
+        """Run an action picked in the command palette where its key would run it."""
+        if action.target:
+            await self.run_action(action.name)
+            return
+        focused = self.focused
+        if "screen" not in action.scopes and focused is not None:
+            await self.run_action(action.name, focused)
+        else:
+            await self.run_action(action.name, self.screen)

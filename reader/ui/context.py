@@ -1,0 +1,78 @@
+"""What the screens need from outside, handed down from the App (no globals)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from reader.config import Config
+from reader.models import Feed, RefreshReport
+from reader.store.db import Store
+from reader.ui.timefmt import Dates
+
+if TYPE_CHECKING:
+    from reader.service import ProgressCallback
+
+
+class Refresher(Protocol):
+    """What the reader needs of the refresh service (reader.service.Service has it)."""
+
+    async def refresh(
+        self,
+        feeds: Sequence[Feed] | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> RefreshReport:
+        """Refresh `feeds` (None: all), calling `progress` after each feed."""
+        ...
+
+
+class LazyService:
+    """A Refresher that imports and builds reader.service.Service on first use, so that the
+    network stack (httpx, the parser pool) loads after the first paint, not before it."""
+
+    def __init__(self, config: Config, store: Store) -> None:
+        self.config = config
+        self.store = store
+
+    async def refresh(
+        self,
+        feeds: Sequence[Feed] | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> RefreshReport:
+        """Refresh through a real Service."""
+        from reader.service import Service
+
+        start_process_helpers()
+        return await Service(self.config, self.store).refresh(feeds, progress)
+
+
+def start_process_helpers() -> None:
+    """Start multiprocessing's resource tracker with the real stderr.
+
+    The tracker hands its child `sys.stderr.fileno()`; inside a Textual app sys.stderr is a
+    print-capturing object whose fileno() is -1, and the parser pool's first process then fails
+    with "bad value(s) in fds_to_keep". Started once with the real stream, it is reused.
+    """
+    from multiprocessing import resource_tracker
+
+    if sys.__stderr__ is None:
+        return
+    captured, sys.stderr = sys.stderr, sys.__stderr__
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        sys.stderr = captured
+
+
+@dataclass(frozen=True)
+class ReaderContext:
+    """The store, the refresh service (None: offline, e.g. the demo), config and clock."""
+
+    config: Config
+    store: Store
+    service: Refresher | None
+    dates: Dates
+    refresh_on_start: bool = True
+    offline_reason: str = "refresh is off"

@@ -1,0 +1,104 @@
+"""Every action the reader has, its default keys, and the keymap from config.toml [keys].
+
+An action's name is its binding id and its key in `[keys]` (`next_unread = "n,ctrl+n"`); the
+same name may be bound in several places (`down` moves a list and scrolls the reading pane), and
+one `[keys]` line rebinds it everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from textual.binding import Binding
+
+Scope = Literal["list", "article", "screen"]
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One bindable action: `name` is the binding id and the `[keys]` entry."""
+
+    name: str
+    keys: str
+    label: str  # short, for the footer
+    help: str  # one line, for the help overlay and the command palette
+    scopes: tuple[Scope, ...] = ("screen",)
+    show: int = 0  # place in the footer (0: not shown there; the help overlay has them all)
+    target: str = ""  # "app." for actions the App runs
+
+
+ACTIONS: tuple[Action, ...] = (
+    Action("down", "j,down", "Down", "Move down / scroll down", ("list", "article")),
+    Action("up", "k,up", "Up", "Move up / scroll up", ("list", "article")),
+    Action("top", "g,home", "Top", "Go to the top", ("list", "article")),
+    Action("bottom", "G,end", "Bottom", "Go to the bottom", ("list", "article")),
+    Action("page_down", "pagedown,ctrl+d", "Page down", "Page down", ("list", "article")),
+    Action("page_up", "pageup,ctrl+u", "Page up", "Page up", ("list", "article")),
+    Action("select", "enter", "Open", "Open the story / choose the feed", ("list",), show=1),
+    Action("next_unread", "n", "Next unread", "Next unread story, across feeds", show=3),
+    Action("prev_unread", "p", "Prev unread", "Previous unread story, across feeds"),
+    Action("page", "space", "Page", "Page the story; at its end, the next unread"),
+    Action("page_back", "backspace", "Page back", "Page the reading pane back"),
+    Action("next_pane", "tab", "Next pane", "Focus the next pane"),
+    Action("prev_pane", "shift+tab", "Previous pane", "Focus the previous pane"),
+    Action("pane_left", "h,left", "Left", "Focus the pane to the left (feeds)"),
+    Action("pane_right", "l,right", "Right", "Focus the pane to the right (reading)"),
+    Action("back", "escape", "Back", "Back: story → headlines → feeds", show=2),
+    Action("open_link", "o", "Browser", "Open the story's link in the browser", show=8),
+    Action("links", "u", "Links", "List the story's links to open one"),
+    Action("bookmark", "b", "Bookmark", "Bookmark the story, or unbookmark it", show=4),
+    Action("toggle_read", "m", "Read/unread", "Mark the story read or unread", show=9),
+    Action("mark_feed_read", "A", "All read", "Mark the whole selected feed read"),
+    Action("refresh_feed", "r", "Refresh feed", "Refresh the selected feed"),
+    Action("refresh_all", "R", "Refresh all", "Refresh every feed"),
+    Action("feed_health", "e", "Feed health", "Feed health: last ok, errors, HTTP status"),
+    Action("search", "slash", "Search", "Search the stored stories"),
+    Action("summary", "s", "Summary", "Summary view of the story"),
+    Action("digest", "d", "Digest", "Digest of the unread stories"),
+    Action("cycle_theme", "t", "Theme", "Switch to the next theme", target="app.", show=7),
+    Action("help", "question_mark", "Help", "Show every key", show=5),
+    Action("quit", "q", "Quit", "Quit tidings", target="app.", show=6),
+)
+
+BY_NAME: dict[str, Action] = {a.name: a for a in ACTIONS}
+
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Moving", ("down", "up", "top", "bottom", "page_down", "page_up", "select", "next_unread",
+                "prev_unread", "page", "page_back", "next_pane", "prev_pane", "pane_left",
+                "pane_right", "back")),
+    ("The story", ("open_link", "links", "bookmark", "toggle_read", "summary")),
+    ("Feeds", ("mark_feed_read", "refresh_feed", "refresh_all", "feed_health", "search",
+               "digest")),
+    ("The reader", ("cycle_theme", "help", "quit")),
+)  # fmt: skip
+
+
+def bindings(scope: Scope) -> list[Binding]:
+    """The bindings of one scope (each with its action name as id)."""
+    chosen = sorted((a for a in ACTIONS if scope in a.scopes), key=lambda a: a.show or 99)
+    return [
+        Binding(a.keys, a.target + a.name, a.label, show=bool(a.show), id=a.name, tooltip=a.help)
+        for a in chosen
+    ]
+
+
+def bindings_of(*names: str) -> list[Binding]:
+    """Bindings for the named actions (overlays reuse `down` and `up`, and their keymap)."""
+    return [Binding(BY_NAME[n].keys, n, BY_NAME[n].label, show=False, id=n) for n in names]
+
+
+def keymap(configured: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The Textual keymap from `[keys]` and the names in it that are not actions."""
+    known = {name: keys for name, keys in configured.items() if name in BY_NAME}
+    unknown = sorted(name for name in configured if name not in BY_NAME)
+    cleaned = {name: ",".join(k.strip() for k in keys.split(",") if k.strip())
+               for name, keys in known.items()}  # fmt: skip
+    return cleaned, unknown
+
+
+def effective_keys(action: Action, configured: Mapping[str, str]) -> list[str]:
+    """The keys bound to `action` now: the configured ones, else the defaults."""
+    keys = configured.get(action.name, action.keys)
+    return [k.strip() for k in keys.split(",") if k.strip()]

@@ -1,0 +1,161 @@
+"""The store work behind the reader, as plain blocking functions that return messages.
+
+The main screen runs each in a worker thread and posts what it returns; nothing here touches a
+widget, so each is testable with a store alone.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from reader.models import Headline, Item, ItemQuery
+from reader.store.db import Store
+from reader.ui.messages import (
+    ArticleLoaded,
+    FeedsLoaded,
+    HeadlinesLoaded,
+    ItemsChanged,
+    RowsLoaded,
+    UnreadFound,
+)
+from reader.ui.sources import Source, Totals
+
+if TYPE_CHECKING:
+    from reader.articles.blocks import Document
+
+WINDOW = 120  # rows fetched around what is visible
+SCAN = 400  # ids checked row by row for an unread one before asking the store for all of them
+
+
+def load_feeds(store: Store) -> FeedsLoaded:
+    """Subscriptions, unread counts per feed, and the totals for All, Unread and Bookmarks."""
+    feeds = store.feeds()
+    unread = store.unread_counts()
+    totals = Totals(
+        items=store.count(),
+        unread=sum(unread.values()),
+        bookmarked=store.count(ItemQuery(bookmarked=True)),
+    )
+    return FeedsLoaded(feeds, unread, totals)
+
+
+def window(ids: Sequence[int], center: int, height: int = WINDOW) -> tuple[int, int]:
+    """The range of list indexes worth fetching around `center`."""
+    start = max(0, center - height // 2)
+    return start, min(len(ids), start + height)
+
+
+def preview(store: Store, source: Source) -> HeadlinesLoaded:
+    """The first rows of a source, fast (no full id list): what the list shows first."""
+    rows = store.headlines(replace(source.query(), limit=WINDOW))
+    return HeadlinesLoaded(source, array("q", (h.id for h in rows)), rows, 0, preview=True)
+
+
+def load_headlines(
+    store: Store,
+    source: Source,
+    *,
+    keep_id: int | None = None,
+    jump: bool | None = None,
+    early: Callable[[HeadlinesLoaded], object] | None = None,
+) -> HeadlinesLoaded:
+    """A source's ids and a first window of rows (around `keep_id` when it is still listed).
+
+    `jump` (True: first unread, False: last unread) asks for an item to open at once. `early`
+    gets a `preview` first when the list starts at the top anyway.
+    """
+    if early is not None and keep_id is None and jump is None:
+        early(preview(store, source))
+    ids = store.item_ids(source.query())
+    center = 0
+    if keep_id is not None and keep_id in ids:
+        center = ids.index(keep_id)
+    open_index = None
+    if jump is not None:
+        open_index = find_unread(store, source, ids, -1 if jump else len(ids), jump)
+        center = open_index or 0
+    start, stop = window(ids, center)
+    rows = store.headlines_for(ids[start:stop])
+    return HeadlinesLoaded(source, ids, rows, start, keep_id, open_index, jump)
+
+
+def load_rows(store: Store, generation: int, ids: Sequence[int]) -> RowsLoaded:
+    """Headline rows for some ids of the current list."""
+    return RowsLoaded(generation, store.headlines_for(ids))
+
+
+def find_unread(
+    store: Store, source: Source, ids: array[int], start: int, forward: bool
+) -> int | None:
+    """The index of the first unread item after (or before) `start` in `ids`, or None.
+
+    Looks at the next few rows first (the usual case: an unread one is close), then asks the
+    store for the source's unread ids once.
+    """
+    indexes = range(start + 1, len(ids)) if forward else range(start - 1, -1, -1)
+    near = indexes[:SCAN]
+    rows = store.headlines_for([ids[i] for i in near])
+    unread_near = {h.id for h in rows if not h.read}
+    for i in near:
+        if ids[i] in unread_near:
+            return i
+    if len(indexes) <= SCAN:
+        return None
+    unread = set(store.item_ids(replace(source.query(), unread=True)))
+    return next((i for i in indexes[SCAN:] if ids[i] in unread), None)
+
+
+def unread_in(
+    store: Store, generation: int, source: Source, ids: array[int], start: int, forward: bool
+) -> UnreadFound:
+    """`find_unread` as a message for the list `generation`."""
+    return UnreadFound(generation, find_unread(store, source, ids, start, forward), forward)
+
+
+def document(item: Item) -> Document:
+    """An item's text as blocks: extracted full text and `type="text"` content literally,
+    HTML parsed (links resolved against the item's link)."""
+    from reader.articles.render import html_to_blocks, text_to_blocks  # lxml: not at startup
+
+    if item.full_text:
+        return text_to_blocks(item.full_text)
+    body = item.content or item.summary
+    if item.content_type == "text":
+        return text_to_blocks(body)
+    return html_to_blocks(body, item.link)
+
+
+def load_article(store: Store, item_id: int) -> ArticleLoaded | None:
+    """An item with its rendered document (None when it has gone)."""
+    item = store.item(item_id)
+    if item is None:
+        return None
+    return ArticleLoaded(item, document(item))
+
+
+def set_read(store: Store, item_ids: Sequence[int], read: bool) -> ItemsChanged:
+    """Mark items read or unread; their fresh headlines come back."""
+    store.set_read(item_ids, read)
+    return ItemsChanged(store.headlines_for(item_ids))
+
+
+def set_bookmarked(store: Store, item_id: int, bookmarked: bool) -> ItemsChanged:
+    """Bookmark or unbookmark one item."""
+    store.set_bookmarked(item_id, bookmarked)
+    note = "Bookmarked" if bookmarked else "Bookmark removed"
+    return ItemsChanged(store.headlines_for([item_id]), note)
+
+
+def mark_source_read(store: Store, source: Source) -> ItemsChanged:
+    """Mark every item of a source read."""
+    count = store.mark_all_read(source.query())
+    return ItemsChanged([], f"Marked {count:,} stories read", reload=True)
+
+
+def headline_of(store: Store, item_id: int) -> Headline | None:
+    """One item's headline row."""
+    rows = store.headlines_for([item_id])
+    return rows[0] if rows else None

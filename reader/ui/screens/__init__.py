@@ -1,0 +1,1 @@
+"""The reader's screens: the three panes, and the overlays over them."""

@@ -1,0 +1,147 @@
+"""What the feed pane lists: the fixed sources (All, Unread, Bookmarks), tag groups and feeds.
+
+Pure data, no Textual: the rows the feed list shows are computed here from the feeds and their
+unread counts, so the layout of the pane is testable without a terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from reader.models import Feed, ItemQuery
+from reader.textsafe import one_line
+
+UNTAGGED = ""  # the group of feeds without tags: listed last, without a header
+
+
+class Kind(StrEnum):
+    """Which items a source lists."""
+
+    ALL = "all"
+    UNREAD = "unread"
+    BOOKMARKS = "bookmarks"
+    TAG = "tag"
+    FEED = "feed"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A set of items the headline pane can show."""
+
+    kind: Kind
+    feed_id: int | None = None
+    tag: str | None = None
+
+    def query(self) -> ItemQuery:
+        """The store query for this source."""
+        if self.kind is Kind.UNREAD:
+            return ItemQuery(unread=True)
+        if self.kind is Kind.BOOKMARKS:
+            return ItemQuery(bookmarked=True)
+        if self.kind is Kind.FEED:
+            return ItemQuery(feed_id=self.feed_id)
+        if self.kind is Kind.TAG:
+            return ItemQuery(tag=self.tag)
+        return ItemQuery()
+
+    @property
+    def single_feed(self) -> bool:
+        """True when every item comes from one feed (the feed column is then left out)."""
+        return self.kind is Kind.FEED
+
+
+ALL = Source(Kind.ALL)
+UNREAD = Source(Kind.UNREAD)
+BOOKMARKS = Source(Kind.BOOKMARKS)
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """Counts for the fixed entries."""
+
+    items: int = 0
+    unread: int = 0
+    bookmarked: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of the feed pane. `group` rows fold; `error` marks a failing feed."""
+
+    source: Source
+    label: str
+    count: int
+    depth: int = 0
+    group: bool = False
+    collapsed: bool = False
+    error: bool = False
+
+
+def _tags(feed: Feed) -> tuple[str, ...]:
+    return tuple(one_line(t) for t in feed.tags) or (UNTAGGED,)
+
+
+def group_feeds(feeds: Sequence[Feed]) -> dict[str, list[Feed]]:
+    """Feeds by tag (a feed with several tags is under each), tags and feeds sorted by name;
+    feeds without tags last, under UNTAGGED."""
+    groups: dict[str, list[Feed]] = {}
+    for feed in feeds:
+        for tag in _tags(feed):
+            groups.setdefault(tag, []).append(feed)
+    order = sorted(groups, key=lambda t: (t == UNTAGGED, t.casefold(), t))
+    return {t: sorted(groups[t], key=lambda f: one_line(f.name).casefold()) for t in order}
+
+
+def feed_rows(
+    feeds: Sequence[Feed],
+    unread: Mapping[int, int],
+    totals: Totals,
+    collapsed: Collection[str] = (),
+) -> list[Row]:
+    """The rows of the feed pane, top to bottom."""
+    rows = [
+        Row(ALL, "All", totals.items),
+        Row(UNREAD, "Unread", totals.unread),
+        Row(BOOKMARKS, "Bookmarks", totals.bookmarked),
+    ]
+    for tag, members in group_feeds(feeds).items():
+        folded = tag in collapsed
+        depth = 0 if tag == UNTAGGED else 1
+        if depth:
+            count = sum(unread.get(f.id, 0) for f in members)
+            rows.append(Row(Source(Kind.TAG, tag=tag), tag, count, 0, True, folded))
+            if folded:
+                continue
+        for feed in members:
+            source = Source(Kind.FEED, feed_id=feed.id)
+            failing = (bool(feed.last_error) and feed.error_streak > 0) or feed.gone
+            count = unread.get(feed.id, 0)
+            rows.append(Row(source, one_line(feed.name), count, depth, error=failing))
+    return rows
+
+
+def next_sources(
+    feeds: Sequence[Feed], unread: Mapping[int, int], current: Source, forward: bool = True
+) -> list[Source]:
+    """Sources after (or before) `current` in pane order that have unread items: the next feeds
+    for a feed, the next tags for a tag, none for the fixed entries (they span every feed)."""
+    groups = group_feeds(feeds)
+    order: list[Source] = []
+    if current.kind is Kind.FEED:
+        for members in groups.values():
+            for feed in members:
+                source = Source(Kind.FEED, feed_id=feed.id)
+                if source not in order and (unread.get(feed.id, 0) or source == current):
+                    order.append(source)
+    elif current.kind is Kind.TAG:
+        for tag, members in groups.items():
+            if tag == UNTAGGED:
+                continue
+            if sum(unread.get(f.id, 0) for f in members) or tag == current.tag:
+                order.append(Source(Kind.TAG, tag=tag))
+    if not forward:
+        order.reverse()
+    start = order.index(current) + 1 if current in order else len(order)
+    return order[start:]

@@ -1,0 +1,47 @@
+"""Dates as the reader shows them, against an injectable clock and time zone (snapshot tests
+pass a fixed clock and UTC, so nothing depends on when or where they run)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class Dates:
+    """Formats Unix times for the headline list and the reading pane."""
+
+    clock: Clock = time.time
+    tz: tzinfo | None = None  # None: the local zone
+    _zone: tzinfo = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        zone = self.tz or datetime.now().astimezone().tzinfo
+        assert zone is not None
+        object.__setattr__(self, "_zone", zone)
+
+    def _at(self, ts: float) -> datetime:
+        return datetime.fromtimestamp(ts, self._zone)
+
+    def short(self, ts: int | None) -> str:
+        """Six columns: `08:15` today, `Nov 27` this year, ` 2024` before."""
+        if ts is None:
+            return ""
+        when, now = self._at(ts), self._at(self.clock())
+        if when.date() == now.date():
+            return when.strftime("%H:%M")
+        if when.year == now.year:
+            return f"{when:%b} {when.day:2d}"
+        return f" {when.year}"
+
+    def long(self, ts: int | None) -> str:
+        """`2026-11-27 08:15` (empty for no time)."""
+        return "" if ts is None else self._at(ts).strftime("%Y-%m-%d %H:%M")
+
+    def clock_time(self) -> str:
+        """The time now, `08:15`."""
+        return self._at(self.clock()).strftime("%H:%M")

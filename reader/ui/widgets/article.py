@@ -1,0 +1,123 @@
+"""The reading pane: the story's title, feed, author, date and link, then its blocks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from reader.models import Item
+from reader.textsafe import one_line
+from reader.ui import keys
+from reader.ui.timefmt import Dates
+
+if TYPE_CHECKING:
+    from reader.articles.blocks import Document
+
+WELCOME = (
+    "Pick a story with j/k or the arrows and press enter to read it.\n\n"
+    "n opens the next unread story, space pages through it, b bookmarks it, "
+    "o opens it in the browser.\n\n"
+    "tab moves between the panes; ? shows every key; q quits."
+)
+
+
+def header(item: Item, dates: Dates) -> tuple[Content, Content, Content]:
+    """Title (starred when bookmarked); feed · author · date; link: plain text, sanitised."""
+    title = Content(one_line(item.title) or "(untitled)")
+    if item.bookmarked:
+        title = Content.assemble(("★ ", "$text-warning"), title)
+    meta = [one_line(item.feed_title), one_line(item.author), dates.long(item.published)]
+    return title, Content(" · ".join(p for p in meta if p)), Content(one_line(item.link))
+
+
+class ArticleView(VerticalScroll, can_focus=True):
+    """A scrolling story; keys scroll it, the wheel scrolls it, nothing here marks read."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(keys.bindings("article"))
+
+    def __init__(self, dates: Dates, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.dates = dates
+        self.item: Item | None = None
+        self.document: Document | None = None
+
+    def compose(self) -> ComposeResult:
+        """Header lines and the body."""
+        yield Static(Content(""), id="article-title")
+        yield Static(Content(""), id="article-meta")
+        yield Static(Content(""), id="article-link")
+        yield Vertical(id="article-body")
+
+    def on_mount(self) -> None:
+        """Start with a few words of help."""
+        self.show_message(WELCOME)
+
+    def show_message(self, text: str) -> None:
+        """No story: show `text` (ours, not a feed's) instead."""
+        self.item, self.document = None, None
+        self._set_header(Content(""), Content(""), Content(""))
+        body = self.query_one("#article-body", Vertical)
+        body.remove_children()
+        body.mount(Static(Content(text), classes="hint"))
+
+    def show_item(self, item: Item, document: Document) -> None:
+        """Show a story from the top."""
+        from reader.ui.widgets.blocks import LinkList, block_widgets  # off the startup path
+
+        self.item, self.document = item, document
+        self._set_header(*header(item, self.dates))
+        body = self.query_one("#article-body", Vertical)
+        with self.app.batch_update():
+            body.remove_children()
+            widgets = block_widgets(document.blocks)
+            if document.links:
+                widgets += [Static(Content("Links"), classes="heading h3"),
+                            LinkList(document.links)]  # fmt: skip
+            body.mount_all(widgets)
+        self.scroll_home(animate=False, immediate=True)
+
+    def update_item(self, item: Item) -> None:
+        """The same story with a changed flag (bookmark): only the header changes."""
+        if self.item is not None and self.item.id == item.id:
+            self.item = item
+            self._set_header(*header(item, self.dates))
+
+    def _set_header(self, title: Content, meta: Content, link: Content) -> None:
+        for name, content in (("title", title), ("meta", meta), ("link", link)):
+            widget = self.query_one(f"#article-{name}", Static)
+            widget.update(content)
+            widget.display = bool(content)
+
+    @property
+    def at_end(self) -> bool:
+        """Scrolled to the bottom (or nothing to scroll)."""
+        return self.scroll_y >= self.max_scroll_y
+
+    def action_down(self) -> None:
+        """Scroll down one line."""
+        self.scroll_down(animate=False)
+
+    def action_up(self) -> None:
+        """Scroll up one line."""
+        self.scroll_up(animate=False)
+
+    def action_top(self) -> None:
+        """Scroll to the top."""
+        self.scroll_home(animate=False)
+
+    def action_bottom(self) -> None:
+        """Scroll to the end."""
+        self.scroll_end(animate=False)
+
+    def action_page_down(self) -> None:
+        """Scroll down a screen."""
+        self.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        """Scroll up a screen."""
+        self.scroll_page_up(animate=False)

@@ -1,0 +1,142 @@
+"""A keyboard-and-mouse list drawn with the Line API: only the lines on screen are rendered.
+
+Subclasses say how many rows there are and render one row; this class keeps the cursor, scrolls
+it into view, and turns keys and clicks into cursor moves. The wheel scrolls without moving the
+cursor (so scrolling never opens or marks anything).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import BindingType
+from textual.geometry import Size
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.ui import keys
+
+
+class VirtualList(ScrollView, can_focus=True):
+    """Rows `0..row_count-1`, a cursor, and the list keys (down, up, top, bottom, pages)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(keys.bindings("list"))
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"virtual-list--cursor"}
+
+    cursor: reactive[int] = reactive(0, init=False)
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._count = 0
+
+    @property
+    def row_count(self) -> int:
+        """How many rows the list has."""
+        return self._count
+
+    def set_row_count(self, count: int) -> None:
+        """Change the number of rows (the cursor is kept inside them)."""
+        self._count = count
+        self.virtual_size = Size(0, count)
+        self.set_reactive(VirtualList.cursor, self.validate_cursor(self.cursor))
+        self.refresh()
+
+    def validate_cursor(self, value: int) -> int:
+        """Keep the cursor on a row."""
+        return max(0, min(value, self._count - 1))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        """Redraw and bring the cursor into view."""
+        self.scroll_to_cursor()
+        self.refresh()
+        self.cursor_moved(new)
+
+    def cursor_moved(self, index: int) -> None:
+        """Called after the cursor moved to `index` (subclasses post their message here)."""
+
+    def scroll_to_cursor(self, top: int | None = None) -> None:
+        """Scroll so the cursor row is visible (at screen row `top`, when given)."""
+        height = self.scrollable_content_region.height
+        offset = int(self.scroll_y)
+        if top is not None:
+            offset = self.cursor - top
+        elif self.cursor < offset:
+            offset = self.cursor
+        elif height and self.cursor >= offset + height:
+            offset = self.cursor - height + 1
+        if offset != int(self.scroll_y):
+            self.scroll_to(y=max(0, offset), animate=False, immediate=True)
+
+    @property
+    def visible_rows(self) -> range:
+        """Indexes of the rows on screen."""
+        top = int(self.scroll_y)
+        height = max(1, self.scrollable_content_region.height)
+        return range(top, min(self._count, top + height))
+
+    # ---- rendering ----------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        """One screen line: a row, or blank below the last row."""
+        index = int(self.scroll_y) + y
+        width = self.scrollable_content_region.width
+        if index >= self._count or width <= 0:
+            return Strip.blank(width, self.rich_style)
+        text = self.render_row(index, width)
+        text.truncate(width, overflow="ellipsis", pad=True)
+        text.stylize_before(self.rich_style)
+        if index == self.cursor:
+            text.stylize(self.cursor_style())
+        segments = list(text.render(self.app.console))
+        return Strip(Segment.simplify(segments), width)
+
+    def cursor_style(self) -> Style:
+        """The style of the cursor row."""
+        return self.get_component_rich_style("virtual-list--cursor")
+
+    def render_row(self, index: int, width: int) -> Text:
+        """Row `index` as one line of text (it is cropped or padded to `width`)."""
+        raise NotImplementedError
+
+    # ---- keys and mouse -----------------------------------------------------------------
+    def action_down(self) -> None:
+        """Cursor down one row."""
+        self.cursor += 1
+
+    def action_up(self) -> None:
+        """Cursor up one row."""
+        self.cursor -= 1
+
+    def action_top(self) -> None:
+        """Cursor to the first row."""
+        self.cursor = 0
+
+    def action_bottom(self) -> None:
+        """Cursor to the last row."""
+        self.cursor = self._count - 1
+
+    def action_page_down(self) -> None:
+        """Cursor down one screen."""
+        self.cursor += max(1, self.scrollable_content_region.height - 1)
+
+    def action_page_up(self) -> None:
+        """Cursor up one screen."""
+        self.cursor -= max(1, self.scrollable_content_region.height - 1)
+
+    def action_select(self) -> None:
+        """Enter on the cursor row (subclasses decide what that does)."""
+
+    def on_click(self, event: events.Click) -> None:
+        """A click puts the cursor on the row and selects it."""
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = int(self.scroll_y) + offset.y
+        if 0 <= index < self._count:
+            self.focus()
+            self.cursor = index
+            self.action_select()

@@ -1,0 +1,86 @@
+"""UI fixtures: a store with fixed dates that refuses any call from the event-loop thread (the
+UI must do store I/O in worker threads), and apps over it with a fixed clock."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
+
+from reader.config import Config
+from reader.store.db import Store
+from reader.ui.app import ReaderApp
+from tests.ui.fixtures import build_store, make_app
+
+
+class LoopThreadCalled(AssertionError):
+    """A store method ran on the event loop's thread."""
+
+
+API = ("feeds", "feed", "feed_by_id", "headlines", "item_ids", "headlines_for", "count", "item",
+       "unread_counts", "set_read", "mark_all_read", "set_bookmarked", "set_full_text",
+       "add_feed", "remove_feed", "store_parsed", "record_failure", "mark_not_modified")  # fmt: skip
+
+
+def _checked(name: str) -> Callable[..., Any]:
+    method = getattr(Store, name)
+
+    def wrapper(self: CheckedStore, *args: Any, **kwargs: Any) -> Any:
+        if self.checked and threading.current_thread() is threading.main_thread():
+            raise LoopThreadCalled(f"Store.{name} called on the event loop thread")
+        return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+class CheckedStore(Store):
+    """A Store whose data methods fail when called from the main (event loop) thread."""
+
+    checked = True
+
+
+for _name in API:
+    setattr(CheckedStore, _name, _checked(_name))
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    """A filled store file."""
+    path = tmp_path / "store" / "tidings.db"
+    build_store(path).close()
+    return path
+
+
+@pytest.fixture
+def store(store_path: Path) -> Iterator[Store]:
+    """The filled store, opened so that event-loop-thread calls fail."""
+    opened = CheckedStore.open(store_path)
+    yield opened
+    opened.checked = False
+    opened.close()
+
+
+@pytest.fixture
+def app_factory(store: Store, tmp_path: Path) -> Callable[..., ReaderApp]:
+    """Build a reader app over `store` (config optional)."""
+
+    def factory(config: Config | None = None, **kwargs: Any) -> ReaderApp:
+        return make_app(store, tmp_path / "state", config, **kwargs)
+
+    return factory
+
+
+async def settle(pilot: Pilot[Any], rounds: int = 8) -> None:
+    """Let workers finish and their messages (and the work those start) land."""
+    for _ in range(rounds):
+        with contextlib.suppress(WorkerCancelled):
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in pilot.app.workers):
+            return

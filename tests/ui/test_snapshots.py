@@ -1,0 +1,103 @@
+"""SVG snapshots of every screen at 80×24 (the one-pane layout) and 140×40, each theme, and a
+CJK-heavy list. Fixed clock, UTC, no refresh: deterministic. Update with --snapshot-update."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from reader.config import Config, UIConfig
+from reader.models import ParsedFeed, ParsedItem
+from reader.store.db import Store
+from reader.ui.app import ReaderApp
+from tests.ui.conftest import settle
+from tests.ui.fixtures import at, make_app
+
+SIZES = {"wide": (140, 40), "narrow": (80, 24)}
+THEMES = ["tidings-dark", "newsprint", "high-contrast", "nord", "gruvbox"]
+Snap = Callable[..., bool]
+Factory = Callable[..., ReaderApp]
+
+
+def keys_then_settle(*keys: str) -> Callable[[Pilot[Any]], Any]:
+    async def run(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        await pilot.pause()
+
+    return run
+
+
+SCREENS = {
+    "main": (),
+    "article": ("enter",),
+    "help": ("question_mark",),
+    "health": ("e",),
+    "links": ("enter", "u"),
+    "search": ("slash",),
+    "feeds": ("h",),
+    "paged": ("enter", "space"),
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("screen", SCREENS)
+def test_screen(snap_compare: Snap, app_factory: Factory, screen: str, size: str) -> None:
+    assert snap_compare(
+        app_factory(), terminal_size=SIZES[size], run_before=keys_then_settle(*SCREENS[screen])
+    )
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_theme(snap_compare: Snap, app_factory: Factory, theme: str) -> None:
+    app = app_factory(Config(ui=UIConfig(theme=theme)))
+    assert snap_compare(app, terminal_size=(140, 40), run_before=keys_then_settle("enter"))
+
+
+CJK_TITLES = [
+    "国务院常务会议部署进一步稳就业举措",
+    "東京都、来年度予算案を発表　子育て支援を拡充",
+    "한국은행 기준금리 동결 결정",
+    "咸宁：严厉禁毒 温情戒毒 全民拒毒（附图）",
+    "Mixed 中英文 title with 全角，标点。",
+    "長江デルタの新しい高速鉄道が開業、所要時間は３０分短縮へ",
+    "“一带一路”国际合作高峰论坛开幕，来自一百多个国家的代表出席",
+    "emoji 🎉 and wide ＡＢＣ letters",
+]
+
+
+def cjk_store(path: Path) -> Store:
+    store = Store.open(path)
+    for n, name in enumerate(["人民日报", "朝日新聞デジタル", "연합뉴스", "Xinhua 新华社"]):
+        feed, _ = store.add_feed(f"https://cjk{n}.example/feed", title=name, tags=("亚洲",))
+        items = tuple(
+            ParsedItem(
+                f"{n}-{i}",
+                title,
+                f"https://cjk{n}.example/{i}",
+                "记者",
+                at(n + i * 7),
+                None,
+                "",
+                f"<p>{title}。正文内容。</p>",
+            )
+            for i, title in enumerate(CJK_TITLES[n::2] + CJK_TITLES[: n + 1])
+        )
+        store.store_parsed(feed.id, ParsedFeed(name, "", items, "rss20"), now=at(0))
+    return store
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_cjk_list(snap_compare: Snap, tmp_path: Path, size: str) -> None:
+    store = cjk_store(tmp_path / "cjk.db")
+    try:
+        app = make_app(store, tmp_path / "state")
+        assert snap_compare(app, terminal_size=SIZES[size], run_before=keys_then_settle())
+    finally:
+        store.close()
