@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks import refresh
+from benchmarks import extract, refresh, search, summary
 
 HERE = Path(__file__).resolve().parent
 
@@ -47,6 +47,9 @@ BENCHES: dict[str, Callable[[int], tuple[dict[str, Any], list[tuple[str, str, st
         res := refresh.run(runs=runs, delay_ms=100),
         _refresh_rows(res),
     ),
+    "extract": lambda runs: (res := extract.run(runs=runs), extract.rows(res)),
+    "summary": lambda runs: (res := summary.run(runs=runs), summary.rows(res)),
+    "search": lambda runs: (res := search.run(runs=runs), search.rows(res)),
 }
 
 
@@ -56,7 +59,9 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
     names = args.names or list(BENCHES)
-    results: dict[str, Any] = {
+    previous = HERE / "results.json"
+    results: dict[str, Any] = json.loads(previous.read_text()) if previous.exists() else {}
+    results |= {  # figures of benchmarks not run this time are kept
         "machine": f"{platform.machine()} {platform.processor() or ''} cpus={__import__('os').cpu_count()}",
         "python": platform.python_version(),
         "when": time.strftime("%Y-%m-%d %H:%M"),

@@ -12,9 +12,11 @@ from pathlib import Path
 
 from reader import __version__, commands
 from reader.commands import Context, Parser, command
+from reader.commands import articles as article_commands
 from reader.commands import completion as completion_commands
 from reader.commands import feeds as feed_commands
 from reader.commands import items as item_commands
+from reader.commands import search as search_commands
 from reader.errors import ReaderError
 
 
@@ -29,7 +31,8 @@ def build_parser() -> Parser:
     command(
         subs, "demo", "open the reader on bundled offline demo feeds", "tidings demo", open_demo
     )
-    for module in (feed_commands, item_commands, completion_commands):
+    for module in (feed_commands, item_commands, article_commands, completion_commands,
+                   search_commands):  # fmt: skip
         module.register(subs)
     return p
 

@@ -49,13 +49,48 @@ class ParseConfig:
 
     workers: int = 0  # parser processes; 0: one per CPU
     deadline: float = 30.0  # seconds one parse may take before its process is killed
-    max_items_per_feed: int = 2000  # a feed keeps at most this many unbookmarked items
 
     def __post_init__(self) -> None:
         if self.workers < 0:
             raise ValueError("workers must be 0 (one per CPU) or more")
         _positive("deadline", self.deadline)
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    """[store]: retention, applied to each feed a refresh brings. Bookmarks are never deleted,
+    nor items still in the feed, nor unread items younger than `keep_days`."""
+
+    keep_days: int = 0  # items the feed dropped go after this many days; 0: kept (up to the cap)
+    max_items_per_feed: int = 2000  # a feed keeps at most this many (was [parse], still read)
+
+    def __post_init__(self) -> None:
+        if self.keep_days < 0:
+            raise ValueError("keep_days must be 0 (keep) or more")
         _positive("max_items_per_feed", self.max_items_per_feed)
+
+
+@dataclass(frozen=True)
+class FullTextConfig:
+    """[fulltext]: fetching article pages for the whole story."""
+
+    feeds: tuple[str, ...] = ()  # feed URLs whose new items are fetched in full after refresh
+    bookmarks: bool = True  # fetch the full text of every bookmark
+    concurrency: int = 4  # pages fetched and extracted at once
+
+    def __post_init__(self) -> None:
+        _positive("concurrency", self.concurrency)
+
+
+@dataclass(frozen=True)
+class SummaryConfig:
+    """[summary]: an optional external summariser (argv, the story on stdin); off by default."""
+
+    command: tuple[str, ...] = ()
+    timeout: float = 30.0
+
+    def __post_init__(self) -> None:
+        _positive("timeout", self.timeout)
 
 
 @dataclass(frozen=True)
@@ -82,11 +117,21 @@ class Config:
     fetch: FetchConfig = field(default_factory=FetchConfig)
     parse: ParseConfig = field(default_factory=ParseConfig)
     ui: UIConfig = field(default_factory=UIConfig)
+    store: StoreConfig = field(default_factory=StoreConfig)
+    fulltext: FullTextConfig = field(default_factory=FullTextConfig)
+    summary: SummaryConfig = field(default_factory=SummaryConfig)
     keys: dict[str, str] = field(default_factory=dict)  # action -> key(s), comma separated
     source: Path | None = None
 
 
-_SECTIONS: dict[str, type[Any]] = {"fetch": FetchConfig, "parse": ParseConfig, "ui": UIConfig}
+_SECTIONS: dict[str, type[Any]] = {
+    "fetch": FetchConfig,
+    "parse": ParseConfig,
+    "ui": UIConfig,
+    "store": StoreConfig,
+    "fulltext": FullTextConfig,
+    "summary": SummaryConfig,
+}
 
 
 def _type_name(tp: Any) -> str:
@@ -133,6 +178,13 @@ def _keys(table: Any) -> dict[str, str]:
     return dict(table)
 
 
+def _move_aliases(data: dict[str, Any]) -> None:
+    """Keys that moved: [parse] max_items_per_feed is read as [store] max_items_per_feed."""
+    parse, store = data.get("parse"), data.setdefault("store", {})
+    if isinstance(parse, dict) and "max_items_per_feed" in parse and isinstance(store, dict):
+        store.setdefault("max_items_per_feed", parse.pop("max_items_per_feed"))
+
+
 def parse_config(text: str, source: Path | None = None) -> Config:
     """Build a Config from TOML text."""
     label = source.name if source else "config.toml"
@@ -140,6 +192,7 @@ def parse_config(text: str, source: Path | None = None) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{label}: not valid TOML: {exc}") from None
+    _move_aliases(data)
     sections: dict[str, Any] = {}
     for name, table in data.items():
         if name in _SECTIONS:

@@ -69,6 +69,7 @@ class Feed:
     retry_after: int | None = None  # do not fetch before this time (429/503 Retry-After)
     gone: bool = False  # the server answered 410 Gone: no more fetches, items kept
     added: int = 0
+    full_text: bool = False  # new items get their article page fetched and extracted
 
     @property
     def name(self) -> str:
@@ -113,6 +114,7 @@ class Item:
     bookmarked: bool
     first_seen: int
     feed_url: str = ""
+    tags: tuple[str, ...] = ()  # the item's own tags (bookmark tags), sorted
 
     @property
     def body(self) -> str:
@@ -191,6 +193,7 @@ class ItemQuery:
     unread: bool | None = None  # True: unread only; False: read only
     bookmarked: bool | None = None
     tag: str | None = None
+    item_tag: str | None = None  # items carrying this tag of their own (bookmark tags)
     limit: int | None = None
     offset: int = 0
 
@@ -210,3 +213,39 @@ class FetchResult:
     retry_after: int | None = None  # absolute Unix time from Retry-After
     error: str = ""  # set for network failures, limits and non-success statuses
     content_encoding: str = ""  # set when `body` is still compressed (fetch(decode=False))
+
+
+Span = tuple[int, int]  # [start, end) character offsets into a string
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """A line of text with the words a search matched marked as `spans` (offsets into `text`).
+
+    `text` is already sanitised and on one line; nothing in it is markup. A UI styles the spans,
+    the CLI marks them; neither interprets the text.
+    """
+
+    text: str
+    spans: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result: the headline, its title and a passage of its text with matches marked."""
+
+    headline: Headline
+    title: Snippet
+    snippet: Snippet
+    score: float = 0.0  # relevance (higher is better); 0.0 when sorted by date
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """A page of search hits; `total` counts every match, `hits` holds the requested page."""
+
+    query: str
+    total: int
+    took_ms: float
+    hits: tuple[Hit, ...] = ()
+    unindexed: int = 0  # items written but not indexed yet (a read-only store cannot catch up)

@@ -19,6 +19,7 @@ from reader.config import Config
 from reader.errors import ParseError, ReaderError
 from reader.feeds.fetch import Fetcher
 from reader.feeds.pool import ParsePool
+from reader.fulltext import FullText
 from reader.models import Feed, FeedResult, FetchResult, Outcome, RefreshReport
 from reader.store.db import Store
 from reader.store.writer import GroupWriter
@@ -130,7 +131,8 @@ class Refresher:
             etag=got.etag,
             last_modified=got.last_modified,
             status=got.status,
-            max_items=self.config.parse.max_items_per_feed,
+            max_items=self.config.store.max_items_per_feed,
+            keep_days=self.config.store.keep_days,
         )
         return FeedResult(
             feed.url, Outcome.OK, new_items=new, status=got.status, error=parsed.warning
@@ -167,7 +169,8 @@ class Service:
         feeds: Sequence[Feed] | None = None,
         progress: ProgressCallback | None = None,
     ) -> RefreshReport:
-        """Refresh `feeds` (default: every subscribed feed) and report each outcome."""
+        """Refresh `feeds` (default: every subscribed feed) and report each outcome; then fetch
+        the full text that bookmarks and full-text feeds still lack (see reader.fulltext)."""
         started = time.monotonic()
         feeds = self.store.feeds() if feeds is None else feeds
         pool = self.parse_pool()
@@ -177,6 +180,7 @@ class Service:
             async with Fetcher(self.config.fetch) as fetcher:
                 refresher = Refresher(self.config, self.store, fetcher, pool)
                 results = await refresher.run(feeds, progress)
+                await FullText(self.config, self.store, fetcher).backfill()
         finally:
             pool.close()
         return RefreshReport(tuple(results), time.monotonic() - started)

@@ -26,6 +26,9 @@ def register(subs: Subparsers) -> None:
     a.add_argument("url")
     a.add_argument("--tag", action="append", default=[], metavar="T", help="tag (repeatable)")
     a.add_argument("--pick", type=int, metavar="N", help="choose the Nth feed a page offers")
+    a.add_argument(
+        "--full-text", action="store_true", help="fetch each new item's article page in full"
+    )
     command(
         subs,
         "remove",
@@ -132,6 +135,8 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
             for n, c in enumerate(choose.candidates, 1):
                 print(textsafe.one_line(f"  {n}. {c.title or c.kind}  {c.url}"), file=sys.stderr)
             raise
+        if args.full_text and (feed := store.feed(added.url)) is not None:
+            store.set_feed_full_text(feed.id)
     verb = "added" if added.newly_added else "already subscribed:"
     out(textsafe.one_line(f"{verb} {added.title or added.url} <{added.url}>"))
     result = added.result

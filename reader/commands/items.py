@@ -1,15 +1,21 @@
-"""Reading from the store: list, show, bookmark, unbookmark, bookmarks."""
+"""Reading from the store: list, show, bookmark, unbookmark, bookmarks (and their export)."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
-from typing import Any
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from reader import textsafe
 from reader.commands import Context, Subparsers, command, emit_json, iso, out, when
-from reader.errors import UsageError
-from reader.models import Headline, ItemQuery
+from reader.errors import StoreError, UsageError
+from reader.models import Headline, Item, ItemQuery
+
+if TYPE_CHECKING:
+    from reader.fulltext import FullTextResult
 
 
 def register(subs: Subparsers) -> None:
@@ -21,16 +27,34 @@ def register(subs: Subparsers) -> None:
     li.add_argument("--feed", metavar="URL")
     li.add_argument("--limit", type=int, metavar="N")
     li.add_argument("--json", action="store_true", help="a JSON array of items")
-    command(subs, "show", "an article as terminal text", "tidings show 42", cmd_show).add_argument(
-        "id", type=int
+    sh = command(subs, "show", "an article as terminal text", "tidings show 42 --full", cmd_show)
+    sh.add_argument("id", type=int)
+    sh.add_argument("--full", action="store_true", help="fetch the full story if not stored")
+    sh.add_argument("--summary", action="store_true", help="the summary instead of the story")
+    b = command(
+        subs,
+        "bookmark",
+        "bookmark an item and keep its full text for offline reading",
+        "tidings bookmark 42 --tag later",
+        cmd_bookmark,
     )
-    command(subs, "bookmark", "bookmark an item", "tidings bookmark 42", cmd_bookmark).add_argument(
-        "id", type=int
-    )
+    b.add_argument("id", type=int)
+    b.add_argument("--tag", action="append", default=[], metavar="T", help="add a tag")
+    b.add_argument("--untag", action="append", default=[], metavar="T", help="remove a tag")
+    b.add_argument("--no-fetch", action="store_true", help="do not fetch the full text now")
     command(
         subs, "unbookmark", "remove an item's bookmark", "tidings unbookmark 42", cmd_unbookmark
     ).add_argument("id", type=int)
-    command(subs, "bookmarks", "list bookmarked items", "tidings bookmarks", cmd_bookmarks)
+    bs = command(
+        subs,
+        "bookmarks",
+        "list bookmarks, or write one Markdown file per bookmark",
+        "tidings bookmarks --export ~/notes/news",
+        cmd_bookmarks,
+    )
+    bs.add_argument("--export", type=Path, metavar="DIR", help="write Markdown files into DIR")
+    bs.add_argument("--tag", metavar="T", help="only bookmarks with this tag")
+    bs.add_argument("--tags", action="store_true", help="list the tags in use")
 
 
 def _headline_json(h: Headline) -> dict[str, Any]:
@@ -74,44 +98,109 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_bookmarks(ctx: Context, args: argparse.Namespace) -> int:
+    from reader.articles.markdown import export_bookmarks
+
     with ctx.store(readonly=True) as store:
-        rows = store.headlines(ItemQuery(bookmarked=True))
-    _print_headlines(rows, False)
+        if args.tags:
+            for tag, count in store.item_tag_counts():
+                out(f"{count:>7} {textsafe.one_line(tag)}")
+            return 0
+        rows = store.headlines(ItemQuery(bookmarked=True, item_tag=args.tag))
+        if args.export is None:
+            _print_headlines(rows, False)
+            return 0
+        items = [item for h in rows if (item := store.item(h.id)) is not None]
+    try:
+        written = export_bookmarks(items, args.export)
+    except OSError as exc:
+        raise UsageError(f"cannot write to {args.export}: {exc.strerror or exc}") from None
+    missing = sum(1 for item in items if not item.full_text)
+    note = f" ({missing} without full text yet)" if missing else ""
+    out(f"exported {len(written)} bookmarks to {args.export}{note}")
     return 0
 
 
 def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
-    from reader.articles.render import html_to_blocks, text_to_blocks, to_text
+    from reader.articles.article import story_document
+    from reader.articles.render import to_text
 
-    with ctx.store(readonly=True) as store:
-        item = store.item(args.id)
-    if item is None:
-        raise UsageError(f"no item {args.id}")
+    item, problem = _item_with_full_text(ctx, args.id, fetch=args.full)
     out(textsafe.one_line(item.title) or "(untitled)")
     byline = " · ".join(x for x in (item.feed_title, item.author, when(item.published)) if x)
     out(textsafe.one_line(byline))
     if item.link:
         out(textsafe.one_line(item.link))
     out()
-    if item.full_text or item.content_type == "text":
-        doc = text_to_blocks(item.body)
+    if args.summary:
+        from reader.articles.summarize import summarize
+
+        summary = summarize(item, ctx.config.summary)
+        for sentence in summary.sentences:
+            out(textsafe.one_line(sentence))
     else:
-        doc = html_to_blocks(item.body, item.link or item.feed_url)
-    sys.stdout.write(to_text(doc) + "\n")
+        sys.stdout.write(to_text(story_document(item)) + "\n")
+    if problem:
+        print(f"tidings: full text unavailable: {textsafe.one_line(problem)}", file=sys.stderr)
+        return 1
     return 0
 
 
-def _set_bookmark(ctx: Context, item_id: int, on: bool) -> int:
-    with ctx.store() as store:
-        if not store.set_bookmarked(item_id, on):
-            raise UsageError(f"no item {item_id}")
-    out(f"{'bookmarked' if on else 'unbookmarked'} {item_id}")
-    return 0
+def _item_with_full_text(ctx: Context, item_id: int, *, fetch: bool) -> tuple[Item, str]:
+    """The item (with its full text fetched and stored first when `fetch` and it has none),
+    and why the full text could not be had ("" when fine)."""
+    with ctx.store(readonly=True) as store:
+        item = store.item(item_id)
+    if item is None:
+        raise UsageError(f"no item {item_id}")
+    if not fetch or item.full_text:
+        return item, ""
+    from reader.articles.article import to_stored
+
+    result = asyncio.run(_fetch_full_text(ctx, item_id))
+    if result.article is None:
+        return item, result.error
+    return replace(item, full_text=to_stored(result.article)), ""
+
+
+async def _fetch_full_text(ctx: Context, item_id: int) -> FullTextResult:
+    """Fetch and store one item's full text (not stored when another tidings holds the
+    writer lock: the reader keeps it then, when it opens the story)."""
+    from reader.fulltext import FullText
+
+    try:
+        store = ctx.store()
+    except StoreError:
+        store = ctx.store(readonly=True)
+    with store:
+        async with FullText(ctx.config, store) as full:
+            return await full.fetch(item_id)
 
 
 def cmd_bookmark(ctx: Context, args: argparse.Namespace) -> int:
-    return _set_bookmark(ctx, args.id, True)
+    with ctx.store() as store:
+        item = store.item(args.id)
+        if item is None or not store.set_bookmarked(args.id, True):
+            raise UsageError(f"no item {args.id}")
+        if args.tag or args.untag:
+            gone = set(args.untag)
+            tags = [t for t in (*item.tags, *args.tag) if t not in gone]
+            store.set_item_tags(args.id, tags)
+    if item.full_text or args.no_fetch or not ctx.config.fulltext.bookmarks:
+        out(f"bookmarked {args.id}")
+        return 0
+    result = asyncio.run(_fetch_full_text(ctx, args.id))
+    if result.stored:
+        out(f"bookmarked {args.id} (full text stored for offline reading)")
+    else:
+        out(f"bookmarked {args.id}")
+        reason = textsafe.one_line(result.error)
+        print(f"tidings: full text not fetched ({reason}); retried after refresh", file=sys.stderr)
+    return 0
 
 
 def cmd_unbookmark(ctx: Context, args: argparse.Namespace) -> int:
-    return _set_bookmark(ctx, args.id, False)
+    with ctx.store() as store:
+        if not store.set_bookmarked(args.id, False):
+            raise UsageError(f"no item {args.id}")
+    out(f"unbookmarked {args.id}")
+    return 0

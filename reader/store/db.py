@@ -18,14 +18,16 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from reader.errors import StoreError
-from reader.models import Feed, Headline, Item, ItemQuery, ParsedFeed, ParsedItem
+from reader.models import Feed, Headline, Item, ItemQuery, ParsedFeed, ParsedItem, SearchResult
+from reader.store import bookmarks as marksql
 from reader.store import items as itemsql
+from reader.store import search as searchsql
 from reader.store.lock import WriterLock
 from reader.store.schema import APPLICATION_ID, LATEST, MIGRATIONS
 
 FEED_COLUMNS = (
     "id, url, title, site_url, etag, last_modified, last_checked, last_ok, last_error,"
-    " error_streak, http_status, retry_after, gone, added,"
+    " error_streak, http_status, retry_after, gone, added, full_text,"
     " (SELECT group_concat(tag, char(31)) FROM"
     "  (SELECT tag FROM feed_tags t WHERE t.feed_id = feeds.id ORDER BY tag)) AS tags"
 )
@@ -49,6 +51,7 @@ def _feed(row: sqlite3.Row) -> Feed:
         retry_after=row["retry_after"],
         gone=bool(row["gone"]),
         added=row["added"],
+        full_text=bool(row["full_text"]),
     )
 
 
@@ -59,6 +62,7 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA busy_timeout = 5000")
         conn.execute("PRAGMA foreign_keys = ON")
+        searchsql.register_functions(conn)  # the search index's triggers call them
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: cannot open the database ({exc})") from None
@@ -298,13 +302,16 @@ class Store:
         last_modified: str = "",
         status: int = 200,
         max_items: int = 2000,
+        keep_days: int = 0,
         now: int | None = None,
     ) -> int:
-        """Write one fetched feed (its channel data and items); returns the new-item count."""
+        """Write one fetched feed (its channel data and items) and apply retention to it
+        (`max_items`, `keep_days`: see items.trim_feed); returns the new-item count."""
         now = int(time.time()) if now is None else now
         with self.transaction() as conn:
             new = itemsql.upsert_items(conn, feed_id, parsed.items, now)
-            itemsql.trim_feed(conn, feed_id, max_items, {i.key for i in parsed.items})
+            current = {i.key for i in parsed.items}
+            itemsql.trim_feed(conn, feed_id, max_items, current, keep_days=keep_days, now=now)
             conn.execute(
                 "UPDATE feeds SET title = CASE WHEN ? != '' THEN ? ELSE title END,"
                 " site_url = CASE WHEN ? != '' THEN ? ELSE site_url END,"
@@ -432,3 +439,69 @@ class Store:
         """Store an article's extracted full text."""
         with self.transaction() as conn:
             conn.execute("UPDATE item_texts SET full_text = ? WHERE item_id = ?", (text, item_id))
+
+    # ---- bookmark tags and full text (SQL in store/bookmarks.py) --------------------------
+    def set_item_tags(self, item_id: int, tags: Iterable[str]) -> bool:
+        """Replace an item's own tags (bookmark tags); False when there is no such item."""
+        with self.transaction(durable=True) as conn:
+            return marksql.set_item_tags(conn, item_id, tags)
+
+    def item_tag_counts(self) -> list[tuple[str, int]]:
+        """Every item tag in use and how many items carry it."""
+        with self._mutex:
+            return marksql.tag_counts(self.conn)
+
+    def set_feed_full_text(self, feed_id: int, on: bool = True) -> None:
+        """Fetch (or stop fetching) the full text of this feed's new items."""
+        with self.transaction(durable=True) as conn:
+            conn.execute("UPDATE feeds SET full_text = ? WHERE id = ?", (int(on), feed_id))
+
+    def wanting_full_text(
+        self, *, bookmarks: bool, feed_urls: Iterable[str] = (), since: int = 0, limit: int = 500
+    ) -> list[int]:
+        """Items that should have their full text and do not yet (see bookmarks.py)."""
+        with self._mutex:
+            return marksql.wanting_full_text(
+                self.conn, bookmarks=bookmarks, feed_urls=feed_urls, since=since, limit=limit
+            )
+
+    # ---- search (store/search.py; the query language in store/query.py) -------------------
+    def search(self, query: str, limit: int = 50, offset: int = 0) -> SearchResult:
+        """Items matching `query`, best first (newest first with sort:date or no words), with
+        snippets; `total` counts every match. A writable store indexes queued items first.
+        QueryError (a UsageError) for a filter it cannot read."""
+        if self.writable:
+            self.index_pending()
+        with self._mutex:
+            try:
+                return searchsql.run(self.conn, query, limit, offset)
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"{self.path}: cannot search ({exc})") from None
+
+    def search_count(self, query: str) -> int:
+        """How many items match `query` (no ranking or snippets: cheap enough for a list of
+        saved searches; add is:unread for their unread counts)."""
+        if self.writable:
+            self.index_pending()
+        with self._mutex:
+            try:
+                return searchsql.count_matches(self.conn, query)
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"{self.path}: cannot search ({exc})") from None
+
+    def index_pending(self, limit: int | None = None, chunk: int = 1000) -> int:
+        """Add the items a refresh queued to the search index, `chunk` per transaction (so
+        other writes interleave); returns how many. Refresh only queues: indexing 25,000 new
+        articles takes longer than fetching them. search() calls this on a writable store."""
+        done = 0
+        with self._mutex:
+            if not self.conn.execute("SELECT 1 FROM search_pending LIMIT 1").fetchone():
+                return 0  # the usual case: no write transaction at all
+        while limit is None or done < limit:
+            step = chunk if limit is None else min(chunk, limit - done)
+            with self.transaction() as conn:
+                count = searchsql.index_pending(conn, step)
+            done += count
+            if count < step:
+                break
+        return done

@@ -113,6 +113,8 @@ def upsert_items(
         "INSERT INTO item_texts (item_id, summary, content, content_type) VALUES (?, ?, ?, ?)",
         texts,
     )
+    # queued for the search index, which Store.index_pending fills later (store/search.py)
+    conn.executemany("INSERT INTO search_pending (item_id) VALUES (?)", [(t[0],) for t in texts])
     _rewrite(conn, changed)
     return len(rows)
 
@@ -130,16 +132,35 @@ def _rewrite(conn: sqlite3.Connection, changed: list[tuple[ParsedItem, int, str]
     )
 
 
-def trim_feed(conn: sqlite3.Connection, feed_id: int, keep: int, current: set[str]) -> int:
-    """Delete a feed's oldest unbookmarked items beyond `keep` (never ones in `current`,
-    the document just fetched). Bounds a feed whose GUIDs change on every fetch."""
+def trim_feed(
+    conn: sqlite3.Connection,
+    feed_id: int,
+    keep: int,
+    current: set[str],
+    *,
+    keep_days: int = 0,
+    now: int = 0,
+) -> int:
+    """Retention for one feed: delete its oldest unbookmarked items beyond `keep` and, with
+    `keep_days`, those published more than `keep_days` before `now`. Never a bookmark, never an
+    item in `current` (the document just fetched, so nothing comes back as new), and with
+    `keep_days` never an unread item younger than that. Bounds a feed whose GUIDs change."""
+    cutoff = now - keep_days * 86400 if keep_days else None
     rows = conn.execute(
-        "SELECT id, key FROM items WHERE feed_id = ? AND bookmarked = 0"
+        "SELECT id, key, read, published FROM items WHERE feed_id = ? AND bookmarked = 0"
         " ORDER BY published DESC, id DESC LIMIT -1 OFFSET ?",
         (feed_id, keep),
     ).fetchall()
-    doomed = [(r[0],) for r in rows if r[1] not in current]
-    conn.executemany("DELETE FROM items WHERE id = ?", doomed)
+    doomed = {
+        r[0] for r in rows if r[1] not in current and (cutoff is None or r[2] or r[3] < cutoff)
+    }
+    if cutoff is not None:
+        old = conn.execute(
+            "SELECT id, key FROM items WHERE feed_id = ? AND bookmarked = 0 AND published < ?",
+            (feed_id, cutoff),
+        )
+        doomed.update(r[0] for r in old if r[1] not in current)
+    conn.executemany("DELETE FROM items WHERE id = ?", [(i,) for i in sorted(doomed)])
     return len(doomed)
 
 
@@ -156,6 +177,9 @@ def _where(query: ItemQuery) -> tuple[str, list[object]]:
     if query.tag is not None:
         clauses.append("i.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?)")
         args.append(query.tag)
+    if query.item_tag is not None:
+        clauses.append("i.id IN (SELECT item_id FROM item_tags WHERE tag = ?)")
+        args.append(query.item_tag)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
 
@@ -223,7 +247,9 @@ def get_item(conn: sqlite3.Connection, item_id: int) -> Item | None:
     """One item with its texts, or None."""
     row = conn.execute(
         f"SELECT {HEADLINE_COLUMNS}, i.key, i.updated, i.first_seen, t.summary, t.content,"
-        " t.content_type, t.full_text FROM items i JOIN feeds f ON f.id = i.feed_id"
+        " t.content_type, t.full_text, (SELECT group_concat(tag, char(31)) FROM (SELECT tag"
+        " FROM item_tags g WHERE g.item_id = i.id ORDER BY tag)) AS tags"
+        " FROM items i JOIN feeds f ON f.id = i.feed_id"
         " LEFT JOIN item_texts t ON t.item_id = i.id WHERE i.id = ?",
         (item_id,),
     ).fetchone()
@@ -247,6 +273,7 @@ def get_item(conn: sqlite3.Connection, item_id: int) -> Item | None:
         bookmarked=bool(row["bookmarked"]),
         first_seen=row["first_seen"],
         feed_url=row["feed_url"],
+        tags=tuple(row["tags"].split("\x1f")) if row["tags"] else (),
     )
 
 

@@ -8,6 +8,26 @@ from __future__ import annotations
 
 APPLICATION_ID = 0x7469_646E  # "tidn"
 
+# Search (migration 3, see store/search.py). Removing an entry from the contentless index takes
+# the very text it was indexed with: the tidings_* SQL functions compute it again from the stored
+# columns. Items still in search_pending are not in the index yet and are left alone.
+_INDEXED = "NOT EXISTS (SELECT 1 FROM search_pending p WHERE p.item_id = {item}.id)"
+_UNINDEX = """INSERT INTO search (search, rowid, title, author, body, feed)
+            SELECT 'delete', {item}.id, tidings_index({item}.title), tidings_index({item}.author),
+                tidings_index_body(t.summary, t.content, t.content_type, t.full_text),
+                tidings_feed({item}.feed_id)
+            FROM (SELECT 1) LEFT JOIN item_texts t ON t.item_id = {item}.id"""
+_INDEX = """INSERT INTO search (rowid, title, author, body, feed)
+            SELECT {item}.id, tidings_index({item}.title), tidings_index({item}.author),
+                tidings_index_body(t.summary, t.content, t.content_type, t.full_text),
+                tidings_feed({item}.feed_id)
+            FROM (SELECT 1) LEFT JOIN item_texts t ON t.item_id = {item}.id"""
+_TEXTS = """INSERT INTO search ({extra}rowid, title, author, body, feed)
+            SELECT {verb}i.id, tidings_index(i.title), tidings_index(i.author),
+                tidings_index_body({t}.summary, {t}.content, {t}.content_type, {t}.full_text),
+                tidings_feed(i.feed_id)
+            FROM items i WHERE i.id = {t}.item_id"""
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 1: feeds, tags, items and their texts
     (
@@ -60,6 +80,63 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX items_feed_date ON items(feed_id, published DESC, id DESC)",
         "CREATE INDEX items_unread ON items(published DESC, id DESC) WHERE read = 0",
         "CREATE INDEX items_bookmarked ON items(published DESC, id DESC) WHERE bookmarked = 1",
+    ),
+    # 2: tags on items (bookmark tags); feeds whose items are fetched in full
+    (
+        """CREATE TABLE item_tags (
+            item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+            tag TEXT NOT NULL,
+            PRIMARY KEY (item_id, tag)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX item_tags_tag ON item_tags(tag)",
+        "ALTER TABLE feeds ADD COLUMN full_text INTEGER NOT NULL DEFAULT 0",
+    ),
+    # 3: full-text search (store/search.py): a contentless FTS5 index of the items, the queue
+    # of items written but not indexed yet (items.upsert_items fills it: with a trigger per row
+    # SQLite keeps statement journals and the refresh's item inserts got 4x slower), the
+    # triggers that keep the index in step, and a small index of feed titles. The items already
+    # stored are indexed here.
+    (
+        """CREATE VIRTUAL TABLE search USING fts5(title, author, body, feed, content='',
+            tokenize='unicode61 remove_diacritics 2')""",
+        "INSERT INTO search (search, rank) VALUES ('rank', 'bm25(8.0, 3.0, 1.0, 2.0)')",
+        "CREATE TABLE search_pending (item_id INTEGER PRIMARY KEY)",
+        f"""CREATE TRIGGER items_search_delete BEFORE DELETE ON items BEGIN
+            {_UNINDEX.format(item="old")} WHERE {_INDEXED.format(item="old")};
+            DELETE FROM search_pending WHERE item_id = old.id;
+        END""",
+        f"""CREATE TRIGGER items_search_update AFTER UPDATE OF title, author ON items
+        WHEN (old.title IS NOT new.title OR old.author IS NOT new.author)
+            AND {_INDEXED.format(item="new")} BEGIN
+            {_UNINDEX.format(item="old")};
+            {_INDEX.format(item="new")};
+        END""",
+        f"""CREATE TRIGGER item_texts_search_update
+        AFTER UPDATE OF summary, content, content_type, full_text ON item_texts
+        WHEN (old.summary IS NOT new.summary OR old.content IS NOT new.content
+            OR old.content_type IS NOT new.content_type OR old.full_text IS NOT new.full_text)
+            AND NOT EXISTS (SELECT 1 FROM search_pending p WHERE p.item_id = new.item_id) BEGIN
+            {_TEXTS.format(extra="search, ", verb="'delete', ", t="old")};
+            {_TEXTS.format(extra="", verb="", t="new")};
+        END""",
+        """CREATE VIRTUAL TABLE feed_search USING fts5(title,
+            tokenize='unicode61 remove_diacritics 2')""",
+        """CREATE TRIGGER feeds_search_insert AFTER INSERT ON feeds BEGIN
+            INSERT INTO feed_search (rowid, title) VALUES (new.id, tidings_index(new.title));
+        END""",
+        """CREATE TRIGGER feeds_search_update AFTER UPDATE OF title ON feeds
+        WHEN old.title IS NOT new.title BEGIN
+            UPDATE feed_search SET title = tidings_index(new.title) WHERE rowid = new.id;
+        END""",
+        """CREATE TRIGGER feeds_search_delete AFTER DELETE ON feeds BEGIN
+            DELETE FROM feed_search WHERE rowid = old.id;
+        END""",
+        """INSERT INTO search (rowid, title, author, body, feed)
+        SELECT i.id, tidings_index(i.title), tidings_index(i.author),
+            tidings_index_body(t.summary, t.content, t.content_type, t.full_text),
+            tidings_feed(i.feed_id)
+        FROM items i LEFT JOIN item_texts t ON t.item_id = i.id""",
+        "INSERT INTO feed_search (rowid, title) SELECT id, tidings_index(title) FROM feeds",
     ),
 )
 

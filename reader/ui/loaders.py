@@ -116,16 +116,11 @@ def unread_in(
 
 
 def document(item: Item) -> Document:
-    """An item's text as blocks: extracted full text and `type="text"` content literally,
-    HTML parsed (links resolved against the item's link)."""
-    from reader.articles.render import html_to_blocks, text_to_blocks  # lxml: not at startup
+    """An item's story as blocks: the extracted full text when stored, else the feed's
+    content (`type="text"` literally, HTML parsed with links resolved against the item's link)."""
+    from reader.articles.article import story_document  # lxml: not at startup
 
-    if item.full_text:
-        return text_to_blocks(item.full_text)
-    body = item.content or item.summary
-    if item.content_type == "text":
-        return text_to_blocks(body)
-    return html_to_blocks(body, item.link)
+    return story_document(item)
 
 
 def load_article(store: Store, item_id: int) -> ArticleLoaded | None:

@@ -204,7 +204,7 @@ def test_one_feed_update_is_one_transaction(store: Store, monkeypatch: pytest.Mo
 
     feed, _ = store.add_feed("https://example.org/feed")
 
-    def explode(*args: object) -> int:
+    def explode(*args: object, **kwargs: object) -> int:
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(itemsql, "trim_feed", explode)  # fails after the items were written
@@ -270,10 +270,14 @@ def test_a_guid_equal_to_the_link_is_the_same_item_as_that_link(store: Store) ->
     item_id = store.headlines()[0].id
     store.set_read([item_id])
     # the feed stops sending the guid: the item is now known by its link
-    assert store.store_parsed(feed.id, feed_of(item(f"l:{link}", title="v2", link=link)), now=NOW) == 0
+    assert (
+        store.store_parsed(feed.id, feed_of(item(f"l:{link}", title="v2", link=link)), now=NOW) == 0
+    )
     got = store.item(item_id)
     assert got is not None and got.key == f"l:{link}" and got.title == "v2" and got.read
     # one document holding both spellings for two different items: the second one is new
-    both = feed_of(item(f"l:{link}", title="v2", link=link), item(f"g:{link}", title="other", link=link))
+    both = feed_of(
+        item(f"l:{link}", title="v2", link=link), item(f"g:{link}", title="other", link=link)
+    )
     assert store.store_parsed(feed.id, both, now=NOW) == 1
     assert sorted(h.title for h in store.headlines()) == ["other", "v2"]

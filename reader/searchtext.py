@@ -1,0 +1,122 @@
+"""Text as the search index sees it: HTML reduced to plain text, CJK runs as character bigrams.
+
+SQLite's unicode61 tokenizer makes a whole run of Chinese, Japanese or Korean characters one
+token, so 禁毒 would never match inside 全国禁毒示范城市. Before text reaches the index, every CJK
+run is rewritten as its overlapping bigrams between two single characters, its first and last:
+全国禁毒 -> "全 全国 国禁 禁毒 毒". A query is rewritten the same way (`query_form`), so any CJK
+substring of two or more characters is a phrase of consecutive bigrams, and one character is a
+prefix query that finds it as the start of a bigram or as the last character of a run. Latin text
+is left to unicode61 (words, case and diacritics folded).
+
+These are pure functions of their arguments: the store computes an item's index text with them
+when it indexes the item, and its triggers compute the same text again from the stored columns
+to remove the entry, so both must agree byte for byte. Changing what they return needs a
+migration that rebuilds the index.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from array import array
+
+# Han (with extensions and compatibility ideographs), 々〆〇, kana, Bopomofo, Hangul.
+CJK = (
+    "\u1100-\u11ff\u3005-\u3007\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff"
+    "\u3105-\u312f\u3131-\u318e\u31a0-\u31bf\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\ua960-\ua97f\uac00-\ud7a3\ud7b0-\ud7ff\uf900-\ufaff\uff66-\uff9f"
+    "\U0001b000-\U0001b16f\U00020000-\U0003134f"
+)
+_CJK_RUN = re.compile(f"([{CJK}]+)")
+_WORDY = re.compile(r"[^\W_]")  # a character unicode61 keeps in a token (near enough)
+_SEP = "\x1f"  # never in a CJK run; a separator to unicode61
+
+_INVISIBLE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|br|div|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|dd|dt|pre|hr|section|article"
+    r"|figure|figcaption|header|footer|aside|nav|main)\b[^>]*>",
+    re.I,
+)
+_ANY_TAG = re.compile(r"<[A-Za-z/!?][^>]*>")
+_HIDDEN_MARKERS = ("<script", "<style", "<!--", "<SCRIPT", "<STYLE", "<Script", "<Style")
+
+
+def plain_text(markup: str, content_type: str = "html") -> str:
+    """The words of an HTML fragment (or of literal text when `content_type` is "text").
+
+    Block tags become spaces, inline tags vanish (a link inside a Chinese sentence must not
+    split it), scripts, styles and comments go, entities are decoded. Whitespace is kept as is.
+    """
+    if content_type == "text":
+        return markup
+    if "<" in markup:
+        if any(m in markup for m in _HIDDEN_MARKERS):
+            markup = _INVISIBLE.sub(" ", markup)
+        markup = _BLOCK_TAG.sub(" ", markup)
+        markup = _ANY_TAG.sub("", markup)
+    if "&" in markup:
+        markup = html.unescape(markup)
+    return markup
+
+
+def body_text(summary: str | None, content: str | None, content_type: str | None,
+              full_text: str | None) -> str:  # fmt: skip
+    """An item's searchable body as plain text: full text, content, and the summary unless the
+    content already holds it."""
+    kind = content_type or "html"
+    body = plain_text(content or "", kind)
+    short = plain_text(summary or "", kind)
+    full = full_text or ""
+    full = plain_text(full, "html" if full.startswith("<") else "text")  # stored articles are HTML
+    parts = [full, body]
+    if short.strip() and short not in body:
+        parts.append(short)
+    return "\n".join(p for p in parts if p)
+
+
+def index_form(text: str) -> str:
+    """`text` with every CJK run rewritten as first character, bigrams, last character."""
+    if text.isascii():
+        return text
+    parts = _CJK_RUN.split(text)
+    if len(parts) == 1:
+        return text
+    # All runs at once, in C: interleave the code points of "|run1|run2|" with themselves
+    # shifted by one and a space, giving "|a ab bc c| |d de e|"; split at "|" for the runs.
+    joined = _SEP + _SEP.join(parts[1::2]) + _SEP
+    points = array("I")
+    points.frombytes(joined.encode("utf-32-le"))
+    pairs = len(points) - 1
+    out = array("I", [0x20]) * (3 * pairs)
+    out[0::3] = points[:pairs]
+    out[1::3] = points[1:]
+    parts[1::2] = out.tobytes().decode("utf-32-le").split(_SEP)[1::2]
+    return " ".join(parts)
+
+
+def has_words(text: str) -> bool:
+    """Whether `text` has anything the tokenizer would keep (letters, digits, ideographs)."""
+    return _WORDY.search(text) is not None
+
+
+def query_form(text: str) -> tuple[str, bool]:
+    """A query word or phrase rewritten to match `index_form` text: (text, must_be_prefix).
+
+    A CJK run gives its bigrams, plus its first (last) character when other words come
+    before (after) it in the phrase, as the indexed run has them there. A lone CJK character
+    has no bigram of its own: it is searched as a prefix (True).
+    """
+    parts = _CJK_RUN.split(text)
+    if len(parts) == 1:
+        return text, False
+    runs = len(parts) // 2
+    lone = runs == 1 and not has_words(parts[0]) and not has_words(parts[2])
+    if lone and len(parts[1]) == 1:
+        return parts[1], True
+    for k in range(1, len(parts), 2):
+        run = parts[k]
+        before = any(has_words(p) for p in parts[:k])
+        after = any(has_words(p) for p in parts[k + 1 :])
+        grams = [run[i : i + 2] for i in range(len(run) - 1)]
+        parts[k] = " ".join([run[0]] * before + grams + [run[-1]] * after)
+    return " ".join(parts), False

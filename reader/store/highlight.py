@@ -1,0 +1,154 @@
+"""Snippets: where a search's words occur in an item's text, as offsets a caller can style.
+
+Matching follows the index: case and diacritics are folded (café matches CAFE), a Latin word
+matches whole words (or word starts, for a prefix), a CJK run matches as a substring. Text is
+folded one character for one character, so offsets in the folded text are offsets in the text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from reader.models import Snippet, Span
+from reader.searchtext import CJK
+from reader.store.query import Term
+from reader.textsafe import one_line
+
+_UNIT = re.compile(f"[{CJK}]+|[^\\W_{CJK}]+")
+_LATIN = f"[^\\W_{CJK}]"
+_SCAN = 20_000  # characters of a body searched for the snippet's matches (then the first one)
+_ELLIPSIS = "…"
+
+
+def _variants() -> dict[str, str]:
+    """For each ASCII letter, a regex class of the Latin letters that fold to it (é, è, ê...)."""
+    found: dict[str, set[str]] = {}
+    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        char = chr(code)
+        base = "".join(
+            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+        )
+        if len(base) == 1 and base.isascii() and base.isalpha():
+            found.setdefault(base.lower(), set()).add(char.lower())
+    return {k: "[" + k + "".join(sorted(v)) + "]" for k, v in found.items()}
+
+
+_VARIANTS = _variants()
+
+
+def fold(text: str) -> str:
+    """`text` lower-cased without diacritics (for query words: short strings)."""
+    base = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in base if not unicodedata.combining(c)).lower()
+
+
+def _unit_pattern(unit: str) -> str:
+    return "".join(_VARIANTS.get(c, re.escape(c)) for c in unit)
+
+
+def _pattern(term: Term) -> str | None:
+    units = _UNIT.findall(fold(term.text))
+    if not units:
+        return None
+    pieces = []
+    for k, unit in enumerate(units):
+        latin = not re.match(f"[{CJK}]", unit)
+        piece = _unit_pattern(unit)
+        if latin and k == 0:
+            piece = f"(?<!{_LATIN})" + piece
+        if latin and k == len(units) - 1:
+            piece += f"{_LATIN}*" if term.prefix else f"(?!{_LATIN})"
+        pieces.append(piece)
+    return r"[\W_]*".join(pieces)
+
+
+class Highlighter:
+    """Finds a query's words in text and cuts snippets around them."""
+
+    def __init__(self, terms: Iterable[Term]) -> None:
+        patterns = sorted({p for t in terms if (p := _pattern(t))}, key=len, reverse=True)
+        self._regex = re.compile("|".join(patterns), re.I) if patterns else None
+
+    def spans(self, text: str, limit: int = 64) -> list[Span]:
+        """Where the words occur in `text` (at most `limit` places, in order)."""
+        if self._regex is None or not text:
+            return []
+        found: list[Span] = []
+        for match in self._regex.finditer(text, 0, _SCAN):
+            if match.end() > match.start():
+                found.append(match.span())
+                if len(found) >= limit:
+                    break
+        return found
+
+    def title(self, title: str) -> Snippet:
+        """The title on one line with its matches marked."""
+        text = one_line(title)
+        return Snippet(text, tuple(self.spans(text)))
+
+    def snippet(self, body: str, width: int = 160) -> Snippet:
+        """About `width` terminal cells of `body` around the densest cluster of matches."""
+        spans = self.spans(body, 32)
+        if not spans and self._regex is not None and len(body) > _SCAN:
+            later = self._regex.search(body, _SCAN)
+            spans = [later.span()] if later else []
+        # sanitise a window of the raw text, not a whole long article
+        raw = max(0, _best(body, spans, width) - width) if spans else 0
+        text = one_line(body[raw : raw + width * 4])
+        spans = self.spans(text)
+        begin = _start_before(text, _best(text, spans, width), width // 4) if spans else 0
+        end = _cut(text, begin, width)
+        lead = _ELLIPSIS if raw + begin > 0 else ""
+        tail = _ELLIPSIS if end < len(text) or raw + width * 4 < len(body) else ""
+        shift = len(lead) - begin
+        marked = tuple((a + shift, b + shift) for a, b in spans if a >= begin and b <= end)
+        return Snippet(lead + text[begin:end] + tail, marked)
+
+
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
+)
+
+
+def _cells(text: str, start: int, end: int) -> int:
+    """Terminal cells of text[start:end] (wide East Asian characters take two)."""
+    return end - start + len(_WIDE.findall(text, start, end))
+
+
+def _cut(text: str, start: int, width: int) -> int:
+    """The end of a window of at most `width` cells from `start`, moved back to a space if one
+    is near."""
+    end = min(len(text), start + width)
+    while (over := _cells(text, start, end) - width) > 0:
+        end -= (over + 1) // 2
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        if space > end - 20:
+            end = space
+    return end
+
+
+def _best(text: str, spans: Sequence[Span], width: int) -> int:
+    """The start of the match followed by the most distinct matched words within 2/3 `width`."""
+    reach = width * 2 // 3
+    best, best_score, last = spans[0][0], 0, 0
+    for first, (a, _) in enumerate(spans):
+        last = max(last, first)
+        while last + 1 < len(spans) and spans[last + 1][0] < a + reach:
+            last += 1
+        score = len({text[x:y].lower() for x, y in spans[first : last + 1]})
+        if score > best_score:
+            best, best_score = a, score
+    return best
+
+
+def _start_before(text: str, pos: int, back: int) -> int:
+    """A start about `back` characters before `pos`, after a space when one is near."""
+    start = max(0, pos - back)
+    if start > 0:
+        space = text.find(" ", start, pos)
+        start = space + 1 if space >= 0 else start
+    return start

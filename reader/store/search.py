@@ -1,0 +1,296 @@
+"""Full-text search: the FTS5 index, kept in step with the items, and queries over it.
+
+The index (schema migration 3) is a contentless FTS5 table `search` whose rowid is the item id,
+with columns title, author, body (full text, content and summary as plain text, CJK as bigrams:
+see searchtext.py) and feed (a token for the feed's id, see `feed_token`). Texts are stored once,
+in item_texts; the index holds only tokens.
+
+New items are queued (search_pending, written with them by items.upsert_items) and indexed by
+`index_pending` (Store.index_pending; a writable Store.search calls it first): indexing costs a
+cold refresh more CPU than fetching and parsing, so a refresh only queues. Every other change is
+applied by triggers in the same statement, whoever makes it: an item deleted (trim, retention,
+remove_feed), its title, author or texts rewritten, full text arriving later. A contentless
+table forgets its text, so a trigger removes an entry by computing the same index text again
+from the stored columns, with the SQL functions `register_functions` adds to every connection (a
+connection without them cannot change items: that fails safe rather than leaving the index
+wrong). Feed titles live in a small index of their own, `feed_search`: a query word that matches
+a feed's title also matches that feed's items through the feed column, so renaming a feed never
+touches the item index.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from reader.models import Hit, SearchResult
+from reader.searchtext import body_text, has_words, index_form, query_form
+from reader.store.highlight import Highlighter
+from reader.store.items import headlines_for
+from reader.store.query import Query, Term, parse
+
+TITLE_FEEDS = 8  # a word in more feed titles than this is too common to name feeds by
+FEED_LIST = 64  # feed: and tag: lists up to this long are matched inside the index
+RANK_WINDOW = 1000  # relevance ranks the newest this many matches (all, when fewer)
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """The SQL functions the index's triggers and migration call."""
+    conn.create_function("tidings_index", 1, _index, deterministic=True)
+    conn.create_function("tidings_index_body", 4, _index_body, deterministic=True)
+    conn.create_function("tidings_feed", 1, feed_token, deterministic=True)
+
+
+def feed_token(feed_id: int) -> str:
+    """The token that stands for a feed in the index's feed column: a private-use character
+    and the id, which no query a person types can produce (query.parse drops those characters),
+    so free words need no column filter (which doubles the cost of counting common words)."""
+    return f"\ue000{feed_id}"
+
+
+def _index(text: str | None) -> str:
+    return index_form(text or "")
+
+
+def _index_body(summary: str | None, content: str | None, kind: str | None,
+                full_text: str | None) -> str:  # fmt: skip
+    return index_form(body_text(summary, content, kind, full_text))
+
+
+def index_pending(conn: sqlite3.Connection, limit: int) -> int:
+    """Index up to `limit` queued items (oldest first); returns how many left the queue.
+    Run inside a write transaction."""
+    rows = conn.execute(
+        "SELECT p.item_id, i.id, i.title, i.author, i.feed_id, t.summary, t.content,"
+        " t.content_type, t.full_text FROM search_pending p LEFT JOIN items i ON i.id = p.item_id"
+        " LEFT JOIN item_texts t ON t.item_id = p.item_id ORDER BY p.item_id LIMIT ?",
+        (limit,),
+    ).fetchall()
+    conn.executemany(
+        "INSERT INTO search (rowid, title, author, body, feed) VALUES (?, ?, ?, ?, ?)",
+        [(r[1], _index(r[2]), _index(r[3]), _index_body(r[5], r[6], r[7], r[8]), feed_token(r[4]))
+         for r in rows if r[1] is not None],
+    )  # fmt: skip
+    conn.executemany("DELETE FROM search_pending WHERE item_id = ?", [(r[0],) for r in rows])
+    return len(rows)
+
+
+def pending(conn: sqlite3.Connection) -> int:
+    """How many items are written but not indexed yet."""
+    return int(conn.execute("SELECT count(*) FROM search_pending").fetchone()[0])
+
+
+# ---- compiling a Query --------------------------------------------------------------------
+
+
+def phrase(term: Term) -> str | None:
+    """An FTS5 phrase for a term: its text in double quotes (quotes doubled), so no operator,
+    column name or bracket a person typed can reach FTS5's own syntax; None when it has no word."""
+    if not has_words(term.text):
+        return None
+    text, prefix = query_form(term.text)
+    return '"' + text.replace('"', '""') + '"' + (" *" if prefix or term.prefix else "")
+
+
+@dataclass
+class Plan:
+    """A query as SQL: an FTS5 expression to match (or to exclude) and filters on items."""
+
+    match: str | None = None  # every hit matches this
+    exclude: str | None = None  # no hit matches this (used when there is no `match`)
+    where: list[str] = field(default_factory=list)
+    args: list[object] = field(default_factory=list)
+    empty: bool = False  # nothing can match (e.g. feed:x names no feed)
+
+
+def _feeds_titled(conn: sqlite3.Connection, fts_phrase: str) -> list[int]:
+    rows = conn.execute(
+        "SELECT rowid FROM feed_search WHERE feed_search MATCH ? LIMIT ?",
+        (fts_phrase, TITLE_FEEDS + 1),
+    )
+    found = [r[0] for r in rows]
+    return found if len(found) <= TITLE_FEEDS else []  # a common word names no one feed
+
+
+def _any_feed(ids: Iterable[int]) -> str:
+    return "feed : (" + " OR ".join(f'"{feed_token(f)}"' for f in sorted(ids)) + ")"
+
+
+def _term(conn: sqlite3.Connection, term: Term) -> str | None:
+    """The expression of one free word or phrase: in the item's text, or its feed's title."""
+    fts = phrase(term)
+    if fts is None:
+        return None
+    feeds = _feeds_titled(conn, fts)
+    return f"({fts} OR {_any_feed(feeds)})" if feeds else fts
+
+
+def _feed_ids(conn: sqlite3.Connection, names: Sequence[str], tags: Sequence[str]) -> set[int]:
+    """Feeds whose title or URL contains any of `names`, or that carry any of `tags`."""
+    found: set[int] = set()
+    if names:
+        wanted = [n.casefold() for n in names]
+        for fid, title, url in conn.execute("SELECT id, title, url FROM feeds"):
+            if any(w in title.casefold() or w in url.casefold() for w in wanted):
+                found.add(fid)
+    if tags:
+        wanted = [t.casefold() for t in tags]
+        for fid, tag in conn.execute("SELECT feed_id, tag FROM feed_tags"):
+            if tag.casefold() in wanted:
+                found.add(fid)
+    return found
+
+
+def _feed_filter(conn: sqlite3.Connection, query: Query, plan: Plan) -> None:
+    """feed: and tag: (and their negations) as feed ids: inside the FTS5 expression when there
+    is one and the list is short (the index intersects them), else on the items."""
+    allowed: set[int] | None = None
+    if query.feeds or query.tags:
+        allowed = _feed_ids(conn, query.feeds, ()) if query.feeds else None
+        if query.tags:
+            tagged = _feed_ids(conn, (), query.tags)
+            allowed = tagged if allowed is None else allowed & tagged
+    banned = _feed_ids(conn, query.not_feeds, query.not_tags)
+    if allowed is not None:
+        allowed -= banned
+        plan.empty |= not allowed
+        if plan.match is not None and len(allowed) <= FEED_LIST:
+            plan.match = f"({plan.match}) AND {_any_feed(allowed)}"
+        else:
+            plan.where.append("i.feed_id IN (SELECT value FROM json_each(?))")
+            plan.args.append(json.dumps(sorted(allowed)))
+    elif banned:
+        if plan.match is not None and len(banned) <= FEED_LIST:
+            plan.match = f"({plan.match}) NOT {_any_feed(banned)}"
+        else:
+            plan.where.append("i.feed_id NOT IN (SELECT value FROM json_each(?))")
+            plan.args.append(json.dumps(sorted(banned)))
+
+
+def _item_filters(query: Query, plan: Plan) -> None:
+    if query.read is not None:
+        plan.where.append("i.read = 1" if query.read else "i.read = 0")
+    if query.bookmarked is not None:
+        plan.where.append("i.bookmarked = 1" if query.bookmarked else "i.bookmarked = 0")
+    if query.since is not None:
+        plan.where.append("i.published >= ?")
+        plan.args.append(query.since)
+    if query.before is not None:
+        plan.where.append("i.published < ?")
+        plan.args.append(query.before)
+
+
+def compile_query(conn: sqlite3.Connection, query: Query) -> Plan:
+    """`query` as a Plan (reads the feed tables to resolve feed titles, feed: and tag:)."""
+    plan = Plan()
+    positive = [e for t in query.include if (e := _term(conn, t))]
+    positive += [f"author : {p}" for t in query.authors if (p := phrase(t))]
+    negative = [e for t in query.exclude if (e := _term(conn, t))]
+    negative += [f"author : {p}" for t in query.not_authors if (p := phrase(t))]
+    typed = query.include or query.authors
+    if typed and not positive:
+        plan.empty = True  # words were given but none has a letter or digit in it
+    if positive:
+        plan.match = " AND ".join(positive)
+        if negative:
+            plan.match = f"({plan.match}) NOT ({' OR '.join(negative)})"
+    elif negative:
+        plan.exclude = " OR ".join(negative)
+    _feed_filter(conn, query, plan)
+    _item_filters(query, plan)
+    return plan
+
+
+# ---- running it ---------------------------------------------------------------------------
+
+
+def _source(plan: Plan, with_items: bool) -> tuple[str, list[object]]:
+    """FROM ... WHERE ... of a plan, and its arguments."""
+    args: list[object] = []
+    if plan.match is not None:
+        sql = "FROM search s" + (" JOIN items i ON i.id = s.rowid" if with_items else "")
+        sql += " WHERE search MATCH ?"
+        args.append(plan.match)
+    else:
+        sql = "FROM items i WHERE 1"
+        if plan.exclude is not None:
+            sql += " AND i.id NOT IN (SELECT rowid FROM search WHERE search MATCH ?)"
+            args.append(plan.exclude)
+    for clause in plan.where:
+        sql += " AND " + clause
+    return sql, args + plan.args
+
+
+def count(conn: sqlite3.Connection, plan: Plan) -> int:
+    """How many items match."""
+    if plan.empty:
+        return 0
+    source, args = _source(plan, bool(plan.where))
+    return int(conn.execute(f"SELECT count(*) {source}", args).fetchone()[0])
+
+
+def page(
+    conn: sqlite3.Connection, plan: Plan, by_date: bool, limit: int, offset: int
+) -> tuple[list[tuple[int, float]], int | None]:
+    """(item id, relevance) of the hits in [offset, offset + limit), best or newest first, and
+    the total when finding them told it (else None: count them).
+
+    Relevance is bm25 (title 8, author 3, feed 2, body 1) over the matches; past RANK_WINDOW
+    matches only the newest RANK_WINDOW stored are ranked, so that a common word costs the same
+    few milliseconds as a rare one (news search favours the recent anyway)."""
+    if plan.empty or limit <= 0:
+        return [], 0 if plan.empty else None
+    if plan.match is not None and not by_date:
+        source, args = _source(plan, bool(plan.where))
+        window = max(RANK_WINDOW, limit + offset)
+        sql = f"SELECT s.rowid, -s.rank {source} ORDER BY s.rowid DESC LIMIT ?"
+        ranked = [(r[0], r[1]) for r in conn.execute(sql, [*args, window])]
+        total = len(ranked) if len(ranked) < window else None
+        ranked.sort(key=lambda r: (-r[1], -r[0]))
+        return ranked[offset : offset + limit], total
+    source, args = _source(plan, True)
+    sql = f"SELECT i.id, 0.0 {source} ORDER BY i.published DESC, i.id DESC LIMIT ? OFFSET ?"
+    return [(r[0], r[1]) for r in conn.execute(sql, [*args, limit, offset])], None
+
+
+def bodies(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, str]:
+    """The plain-text bodies of these items (for snippets)."""
+    marks = ",".join("?" * len(ids)) or "NULL"
+    rows = conn.execute(
+        "SELECT item_id, summary, content, content_type, full_text FROM item_texts"
+        f" WHERE item_id IN ({marks})",
+        list(ids),
+    )
+    return {r[0]: body_text(r[1], r[2], r[3], r[4]) for r in rows}
+
+
+def run(
+    conn: sqlite3.Connection, text: str, limit: int = 50, offset: int = 0, now: float | None = None
+) -> SearchResult:
+    """Search: parse `text`, find the page of hits, count them all, cut snippets."""
+    started = time.perf_counter()
+    query = parse(text, now)
+    plan = compile_query(conn, query)
+    ranked, total = page(conn, plan, query.by_date, limit, offset)
+    if total is None:
+        short = (ranked and len(ranked) < limit) or (not ranked and offset == 0 and limit > 0)
+        total = offset + len(ranked) if short else count(conn, plan)
+    ids = [item_id for item_id, _ in ranked]
+    heads = {h.id: h for h in headlines_for(conn, ids)}
+    texts = bodies(conn, ids)
+    marker = Highlighter(query.include)
+    hits = tuple(
+        Hit(heads[i], marker.title(heads[i].title), marker.snippet(texts.get(i, "")), score)
+        for i, score in ranked
+        if i in heads
+    )
+    took = (time.perf_counter() - started) * 1000
+    return SearchResult(text, total, round(took, 3), hits, unindexed=pending(conn))
+
+
+def count_matches(conn: sqlite3.Connection, text: str, now: float | None = None) -> int:
+    """How many items match the query `text` (no ranking, no snippets)."""
+    return count(conn, compile_query(conn, parse(text, now)))
