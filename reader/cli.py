@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from reader import __version__, commands
+from reader import __version__, commands, textsafe
 from reader.commands import Context, Parser, command
 from reader.commands import articles as article_commands
 from reader.commands import completion as completion_commands
@@ -48,8 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return open_tui(ctx, demo=False)
         code: int = args.handler(ctx, args)
         return code
-    except ReaderError as exc:
-        print(f"tidings: {exc}", file=sys.stderr)
+    except ReaderError as exc:  # messages may quote a server or a feed: sanitised
+        print(f"tidings: {textsafe.one_line(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("tidings: interrupted", file=sys.stderr)

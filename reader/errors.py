@@ -23,6 +23,11 @@ class StoreError(ReaderError):
     """The database cannot be opened or written (locked, corrupt, foreign, newer)."""
 
 
+class DamagedStore(StoreError):
+    """The database file is damaged (SQLite reports it corrupt or not a database). The file is
+    never changed or removed; `tidings bookmarks --export` salvages what it can still read."""
+
+
 class ConfigError(ReaderError):
     """config.toml is unreadable or has an unknown key or a value of the wrong type."""
 

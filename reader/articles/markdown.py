@@ -32,6 +32,7 @@ from reader.articles.blocks import (
     Table,
 )
 from reader.models import Item
+from reader.textsafe import one_line
 
 FIELDS = ("title", "url", "feed", "author", "date", "tags")
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|~])")
@@ -145,9 +146,17 @@ def _table(header: tuple[Row, ...], body: tuple[Row, ...], links: tuple[str, ...
 # ---- bookmark files ----------------------------------------------------------------------------
 
 
+def _field(value: str | list[str]) -> str | list[str]:
+    """A front-matter value as one line of displayable text (a feed wrote it: no escape
+    sequences, C1 or bidi controls, which a `cat` or a preview would act on)."""
+    if isinstance(value, str):
+        return one_line(value)
+    return [one_line(v) for v in value]
+
+
 def front_matter(fields: dict[str, str | list[str]]) -> str:
     """YAML front matter; strings are JSON-quoted (valid YAML double-quoted scalars)."""
-    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items()]
+    lines = [f"{key}: {json.dumps(_field(v), ensure_ascii=False)}" for key, v in fields.items()]
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 

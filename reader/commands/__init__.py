@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn, TypeAlias
 
@@ -23,10 +23,23 @@ Handler = Callable[["Context", argparse.Namespace], int]
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse with a one-line error message instead of the usage block."""
+    """argparse with a one-line error message instead of the usage block, whose text arguments
+    are always storable: argv bytes that are not UTF-8 arrive as lone surrogates, which SQLite
+    cannot take (file names keep theirs: they are Paths, and the file system wants them)."""
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: {message} (try: {self.prog} --help)\n")
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, rest = super().parse_known_args(args, namespace)
+        for name, value in vars(parsed).items():
+            if isinstance(value, str):
+                setattr(parsed, name, textsafe.storable(value))
+            elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+                setattr(parsed, name, [textsafe.storable(v) for v in value])
+        return parsed, rest
 
 
 Subparsers: TypeAlias = "argparse._SubParsersAction[Parser]"

@@ -202,8 +202,8 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
 
     with ctx.store(readonly=True) as store:
         text = export_opml(store)
-    if args.file is None:
-        sys.stdout.write(text)
+    if args.file is None:  # a terminal, maybe: feed titles lose escapes, C1 and bidi controls
+        sys.stdout.write(textsafe.display(text))
         return 0
     try:
         Path(args.file).write_text(text, encoding="utf-8")

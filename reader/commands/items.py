@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from reader import textsafe
 from reader.commands import Context, Subparsers, command, emit_json, iso, out, when
-from reader.errors import StoreError, UsageError
+from reader.errors import DamagedStore, StoreError, UsageError
 from reader.models import Headline, Item, ItemQuery
 
 if TYPE_CHECKING:
@@ -98,25 +98,57 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_bookmarks(ctx: Context, args: argparse.Namespace) -> int:
+    try:
+        with ctx.store(readonly=True) as store:
+            if args.tags:
+                for tag, count in store.item_tag_counts():
+                    out(f"{count:>7} {textsafe.one_line(tag)}")
+                return 0
+            rows = store.headlines(ItemQuery(bookmarked=True, item_tag=args.tag))
+            if args.export is None:
+                _print_headlines(rows, False)
+                return 0
+            items = [item for h in rows if (item := store.item(h.id)) is not None]
+    except DamagedStore as exc:
+        if args.tags:
+            raise
+        return _salvage_bookmarks(ctx, args, str(exc))
+    return _export(items, args.export)
+
+
+def _salvage_bookmarks(ctx: Context, args: argparse.Namespace, damage: str) -> int:
+    """`tidings bookmarks [--export DIR]` on a damaged store: what can still be read of it."""
+    from reader.store.salvage import salvage_bookmarks
+
+    got = salvage_bookmarks(ctx.paths.db_file)
+    items = [i for i in got.items if args.tag is None or args.tag in i.tags]
+    print(f"tidings: {textsafe.one_line(damage)}", file=sys.stderr)
+    lost = f"; {got.unreadable} could not be read" if got.unreadable else ""
+    print(f"tidings: salvaged {len(items)} bookmarks from the damaged database{lost}",
+          file=sys.stderr)  # fmt: skip
+    if args.export is None:
+        _print_headlines([_headline(i) for i in items], False)
+    else:
+        _export(items, args.export)
+    return 1
+
+
+def _headline(item: Item) -> Headline:
+    return Headline(item.id, item.feed_id, item.feed_title, item.feed_url, item.title,
+                    item.link, item.author, item.published, item.read, item.bookmarked)  # fmt: skip
+
+
+def _export(items: list[Item], directory: Path) -> int:
+    """Write the bookmarks `items` into `directory` as Markdown files."""
     from reader.articles.markdown import export_bookmarks
 
-    with ctx.store(readonly=True) as store:
-        if args.tags:
-            for tag, count in store.item_tag_counts():
-                out(f"{count:>7} {textsafe.one_line(tag)}")
-            return 0
-        rows = store.headlines(ItemQuery(bookmarked=True, item_tag=args.tag))
-        if args.export is None:
-            _print_headlines(rows, False)
-            return 0
-        items = [item for h in rows if (item := store.item(h.id)) is not None]
     try:
-        written = export_bookmarks(items, args.export)
+        written = export_bookmarks(items, directory)
     except OSError as exc:
-        raise UsageError(f"cannot write to {args.export}: {exc.strerror or exc}") from None
+        raise UsageError(f"cannot write to {directory}: {exc.strerror or exc}") from None
     missing = sum(1 for item in items if not item.full_text)
     note = f" ({missing} without full text yet)" if missing else ""
-    out(f"exported {len(written)} bookmarks to {args.export}{note}")
+    out(f"exported {len(written)} bookmarks to {directory}{note}")
     return 0
 
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from reader import __version__
+from reader import __version__, textsafe
 from reader.config import FetchConfig
 from reader.feeds.decode import BodyTooLarge, Decoder, check_encoding
 from reader.models import FetchResult
@@ -127,7 +127,7 @@ class Fetcher:
                     return await self._get(url, headers, decode)
             except TimeoutError:
                 return FetchResult(url, url, 0, error=f"gave up after {self.config.timeout:g} s")
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:  # InvalidURL: a bad Location
                 return FetchResult(url, url, 0, error=_describe(exc))
 
     async def _get(self, url: str, headers: dict[str, str], decode: bool) -> FetchResult:
@@ -148,7 +148,8 @@ class Fetcher:
                 return got
             if not 200 <= resp.status_code < 300:
                 after = retry_after(resp.headers.get("retry-after"), time.time())
-                error = f"HTTP {resp.status_code} {resp.reason_phrase}".strip()
+                reason = textsafe.one_line(resp.reason_phrase)  # the server's words
+                error = f"HTTP {resp.status_code} {reason}".strip()
                 return replace(got, retry_after=after, error=error)
             encoding = resp.headers.get("content-encoding", "").strip().lower()
             try:
@@ -173,8 +174,10 @@ class Fetcher:
         return b"".join(chunks)
 
 
-def _describe(exc: httpx.HTTPError) -> str:
+def _describe(exc: httpx.HTTPError | httpx.InvalidURL) -> str:
     """One line for an httpx failure."""
+    if isinstance(exc, httpx.InvalidURL):
+        return f"invalid URL: {exc}"
     if isinstance(exc, httpx.TooManyRedirects):
         return "too many redirects"
     if isinstance(exc, httpx.UnsupportedProtocol):

@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import pickle
 import resource
+import sys
 import threading
 import zlib
 from collections.abc import Mapping
@@ -43,9 +44,26 @@ def _decode_and_parse(
     return parse_feed(body, headers, url)
 
 
-def _serve(conn: Connection, memory: int) -> None:
+def _silence() -> None:
+    """Point the worker's stdout and stderr at /dev/null. It inherits the terminal's: anything
+    a parser library prints (a warning, a crash report) would scribble over the reader's screen.
+    Whatever goes wrong comes back to the parent as an answer or a ParseError instead."""
+    with contextlib.suppress(OSError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        os.close(null)
+        # Python-level streams too: a TUI (or a test runner) may have replaced them with
+        # objects that write elsewhere than file descriptors 1 and 2
+        sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: PTH123, SIM115 (for good)
+
+
+def _serve(conn: Connection, parent_end: Connection, memory: int) -> None:
     """A worker's loop: read (body, headers, url, encoding, cap), decode and parse, answer
-    ("ok", feed) or ("error", text)."""
+    ("ok", feed) or ("error", text). The parent's end of the pipe, which a fork copies, is closed
+    first: when the parent dies (even by SIGKILL) the worker reads EOF and ends, not lingers."""
+    parent_end.close()
+    _silence()
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     while True:
@@ -69,7 +87,7 @@ class _Worker:
         here, there = ctx.Pipe()
         vm = _current_vm()
         self.process: BaseProcess = ctx.Process(  # type: ignore[attr-defined]
-            target=_serve, args=(there, vm + WORKER_MEMORY), daemon=True, name="tidings-parse"
+            target=_serve, args=(there, here, vm + WORKER_MEMORY), daemon=True, name="tidings-parse"
         )
         self.process.start()
         there.close()

@@ -9,19 +9,20 @@ read marks, subscriptions) are committed with synchronous=FULL, so they survive 
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from reader.errors import StoreError
 from reader.models import Feed, Headline, Item, ItemQuery, ParsedFeed, ParsedItem, SearchResult
 from reader.store import bookmarks as marksql
+from reader.store import integrity
 from reader.store import items as itemsql
-from reader.store import search as searchsql
 from reader.store.lock import WriterLock
 from reader.store.schema import APPLICATION_ID, LATEST, MIGRATIONS
 
@@ -55,17 +56,58 @@ def _feed(row: sqlite3.Row) -> Feed:
     )
 
 
-def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
-    uri = f"{path.resolve().as_uri()}?mode={'ro' if readonly else 'rwc'}"
+# The search index's SQL functions (store/search.register_functions has the same table): the
+# triggers call them, so every connection has them, but the search modules load on the first
+# call rather than at import (~14 ms of the reader's start-up, before its first paint).
+_SEARCH_FUNCTIONS = (("tidings_index", 1, "_index"), ("tidings_index_body", 4, "_index_body"),
+                     ("tidings_feed", 1, "feed_token"))  # fmt: skip
+
+
+def _search_function(name: str) -> Callable[..., str]:
+    found: list[Callable[..., str]] = []
+
+    def call(*args: object) -> str:
+        if not found:
+            from reader.store import search
+
+            found.append(getattr(search, name))
+        return found[0](*args)
+
+    return call
+
+
+def _register_search_functions(conn: sqlite3.Connection) -> None:
+    for sql_name, arity, name in _SEARCH_FUNCTIONS:
+        conn.create_function(sql_name, arity, _search_function(name), deterministic=True)
+
+
+def _open_connection(path: Path, mode: str) -> tuple[sqlite3.Connection, int]:
+    uri = f"{path.resolve().as_uri()}?mode={mode}"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     try:
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA busy_timeout = 5000")
         conn.execute("PRAGMA foreign_keys = ON")
-        searchsql.register_functions(conn)  # the search index's triggers call them
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: cannot open the database ({exc})") from None
+        _register_search_functions(conn)  # the search index's triggers call them
+        return conn, conn.execute("PRAGMA application_id").fetchone()[0]
+    except BaseException:
+        conn.close()
+        raise
+
+
+def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+    integrity.check_header(path)
+    try:
+        try:
+            conn, app_id = _open_connection(path, "ro" if readonly else "rwc")
+        except sqlite3.OperationalError as exc:
+            if not (readonly and integrity.unwritable_place(path, exc)):
+                raise
+            # a read-only directory: SQLite cannot make the WAL index beside the file, and no
+            # one can write the file there either, so it is read as immutable
+            conn, app_id = _open_connection(path, "ro&immutable=1")
+    except sqlite3.Error as exc:
+        raise integrity.translate(path, exc, "open the database") from None
     if app_id not in (0, APPLICATION_ID):
         conn.close()
         raise StoreError(f"{path}: not a tidings database (application_id {app_id:#x})")
@@ -92,10 +134,15 @@ class Store:
         if readonly and not path.exists():
             cls.open(path).close()
         if not readonly:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            integrity.check_writable(path)
             lock = WriterLock(path)
             lock.acquire()
-        conn = _connect(path, readonly)
+        try:
+            conn = _connect(path, readonly)
+        except BaseException:
+            if not readonly:
+                lock.release()
+            raise
         store = cls(conn, path, None if readonly else lock)
         try:
             store._check_version(migrate=not readonly)
@@ -124,12 +171,14 @@ class Store:
 
     # ---- schema -------------------------------------------------------------------------
     def _check_version(self, *, migrate: bool) -> None:
-        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        with integrity.errors(self.path, "open the database"):
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if version > LATEST:
             raise StoreError(
                 f"{self.path}: written by a newer tidings (schema {version}; this one knows"
                 f" up to {LATEST}); upgrade tidings, the database is left untouched"
             )
+        integrity.probe(self.conn, self.path)  # before anything is written
         if version == LATEST:
             if migrate:
                 self.conn.execute("PRAGMA journal_mode = WAL")
@@ -178,31 +227,49 @@ class Store:
                     yield self.conn
                 return
             self.conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
-            try:
+            with integrity.errors(self.path, "write"):
                 self.conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                raise StoreError(f"{self.path}: cannot write ({exc})") from None
             try:
                 yield self.conn
+            except sqlite3.Error as exc:
+                self._undo("ROLLBACK")
+                raise integrity.translate(self.path, exc, "write") from None
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                self._undo("ROLLBACK")
                 raise
             try:
                 self.conn.execute("COMMIT")
             except sqlite3.Error as exc:
-                self.conn.execute("ROLLBACK")
-                raise StoreError(f"{self.path}: cannot write ({exc})") from None
+                self._undo("ROLLBACK")
+                raise integrity.translate(self.path, exc, "write") from None
 
     @contextmanager
     def _savepoint(self) -> Iterator[None]:
         self.conn.execute("SAVEPOINT part")
         try:
             yield
+        except sqlite3.Error as exc:
+            self._undo("ROLLBACK TO part", "RELEASE part")
+            raise integrity.translate(self.path, exc, "write") from None
         except BaseException:
-            self.conn.execute("ROLLBACK TO part")
-            self.conn.execute("RELEASE part")
+            self._undo("ROLLBACK TO part", "RELEASE part")
             raise
         self.conn.execute("RELEASE part")
+
+    def _undo(self, *statements: str) -> None:
+        """Roll back what is left to roll back: on some errors (a full disk, I/O) SQLite has
+        already rolled the whole transaction back, and a second ROLLBACK would hide the cause."""
+        if self.conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                for sql in statements:
+                    self.conn.execute(sql)
+
+    @contextmanager
+    def _reading(self, doing: str = "read") -> Iterator[sqlite3.Connection]:
+        """The connection under the mutex; a SQLite error becomes a StoreError (DamagedStore
+        when the file is damaged)."""
+        with self._mutex, integrity.errors(self.path, doing):
+            yield self.conn
 
     def batch(self, *, durable: bool = False) -> AbstractContextManager[sqlite3.Connection]:
         """A group commit: the transactions inside become savepoints of one transaction, so a
@@ -211,11 +278,8 @@ class Store:
         return self.transaction(durable=durable)
 
     def _read(self, sql: str, args: Sequence[object] = ()) -> list[sqlite3.Row]:
-        with self._mutex:
-            try:
-                return self.conn.execute(sql, args).fetchall()
-            except sqlite3.DatabaseError as exc:
-                raise StoreError(f"{self.path}: cannot read ({exc})") from None
+        with self._reading() as conn:
+            return conn.execute(sql, args).fetchall()
 
     # ---- feeds --------------------------------------------------------------------------
     def feeds(self) -> list[Feed]:
@@ -256,7 +320,7 @@ class Store:
                 )
             conn.executemany(
                 "INSERT OR IGNORE INTO feed_tags (feed_id, tag) VALUES (?, ?)",
-                [(feed_id, t) for t in dict.fromkeys(tags) if t],
+                [(feed_id, t) for t in marksql.clean_tags(tags)],  # one line: \x1f separates
             )
         feed = self.feed_by_id(int(feed_id or 0))
         assert feed is not None
@@ -289,7 +353,7 @@ class Store:
             conn.execute("DELETE FROM feed_tags WHERE feed_id = ?", (feed_id,))
             conn.executemany(
                 "INSERT OR IGNORE INTO feed_tags (feed_id, tag) VALUES (?, ?)",
-                [(feed_id, t) for t in tags if t],
+                [(feed_id, t) for t in marksql.clean_tags(tags)],
             )
 
     # ---- refresh results (one transaction per feed) -------------------------------------
@@ -384,28 +448,28 @@ class Store:
     # ---- items --------------------------------------------------------------------------
     def headlines(self, query: ItemQuery | None = None) -> list[Headline]:
         """Headlines matching `query`, newest first."""
-        with self._mutex:
+        with self._reading():
             return itemsql.select_headlines(self.conn, query or ItemQuery())
 
     def item_ids(self, query: ItemQuery | None = None) -> array[int]:
         """Ids of the matching items in headline order (a compact array: a virtual list holds
         every id and fetches only the rows it shows)."""
-        with self._mutex:
+        with self._reading():
             return itemsql.select_ids(self.conn, query or ItemQuery())
 
     def headlines_for(self, ids: Sequence[int]) -> list[Headline]:
         """Headlines of these ids, in the order given."""
-        with self._mutex:
+        with self._reading():
             return itemsql.headlines_for(self.conn, ids)
 
     def count(self, query: ItemQuery | None = None) -> int:
         """How many items match `query` (limit and offset ignored)."""
-        with self._mutex:
+        with self._reading():
             return itemsql.count_items(self.conn, query or ItemQuery())
 
     def item(self, item_id: int) -> Item | None:
         """One item with its texts."""
-        with self._mutex:
+        with self._reading():
             return itemsql.get_item(self.conn, item_id)
 
     def unread_counts(self) -> dict[int, int]:
@@ -448,7 +512,7 @@ class Store:
 
     def item_tag_counts(self) -> list[tuple[str, int]]:
         """Every item tag in use and how many items carry it."""
-        with self._mutex:
+        with self._reading():
             return marksql.tag_counts(self.conn)
 
     def set_feed_full_text(self, feed_id: int, on: bool = True) -> None:
@@ -460,7 +524,7 @@ class Store:
         self, *, bookmarks: bool, feed_urls: Iterable[str] = (), since: int = 0, limit: int = 500
     ) -> list[int]:
         """Items that should have their full text and do not yet (see bookmarks.py)."""
-        with self._mutex:
+        with self._reading():
             return marksql.wanting_full_text(
                 self.conn, bookmarks=bookmarks, feed_urls=feed_urls, since=since, limit=limit
             )
@@ -470,32 +534,32 @@ class Store:
         """Items matching `query`, best first (newest first with sort:date or no words), with
         snippets; `total` counts every match. A writable store indexes queued items first.
         QueryError (a UsageError) for a filter it cannot read."""
+        from reader.store import search as searchsql
+
         if self.writable:
             self.index_pending()
-        with self._mutex:
-            try:
-                return searchsql.run(self.conn, query, limit, offset)
-            except sqlite3.DatabaseError as exc:
-                raise StoreError(f"{self.path}: cannot search ({exc})") from None
+        with self._reading("search") as conn:
+            return searchsql.run(conn, query, limit, offset)
 
     def search_count(self, query: str) -> int:
         """How many items match `query` (no ranking or snippets: cheap enough for a list of
         saved searches; add is:unread for their unread counts)."""
+        from reader.store import search as searchsql
+
         if self.writable:
             self.index_pending()
-        with self._mutex:
-            try:
-                return searchsql.count_matches(self.conn, query)
-            except sqlite3.DatabaseError as exc:
-                raise StoreError(f"{self.path}: cannot search ({exc})") from None
+        with self._reading("search") as conn:
+            return searchsql.count_matches(conn, query)
 
     def index_pending(self, limit: int | None = None, chunk: int = 1000) -> int:
         """Add the items a refresh queued to the search index, `chunk` per transaction (so
         other writes interleave); returns how many. Refresh only queues: indexing 25,000 new
         articles takes longer than fetching them. search() calls this on a writable store."""
+        from reader.store import search as searchsql
+
         done = 0
-        with self._mutex:
-            if not self.conn.execute("SELECT 1 FROM search_pending LIMIT 1").fetchone():
+        with self._reading() as conn:
+            if not conn.execute("SELECT 1 FROM search_pending LIMIT 1").fetchone():
                 return 0  # the usual case: no write transaction at all
         while limit is None or done < limit:
             step = chunk if limit is None else min(chunk, limit - done)
