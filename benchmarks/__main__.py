@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks import extract, refresh, search, summary
+from benchmarks import extract, paint, refresh, search, summary
 
 HERE = Path(__file__).resolve().parent
 
@@ -50,6 +50,7 @@ BENCHES: dict[str, Callable[[int], tuple[dict[str, Any], list[tuple[str, str, st
     "extract": lambda runs: (res := extract.run(runs=runs), extract.rows(res)),
     "summary": lambda runs: (res := summary.run(runs=runs), summary.rows(res)),
     "search": lambda runs: (res := search.run(runs=runs), search.rows(res)),
+    "paint": lambda runs: (res := paint.run(runs=runs), paint.rows(res)),
 }
 
 

@@ -20,7 +20,7 @@ from reader.store.db import Store
 from reader.ui import keys
 from reader.ui.context import ReaderContext, Refresher
 from reader.ui.screens.main import MainScreen
-from reader.ui.themes import ThemeChoice, read_choice, write_choice
+from reader.ui.state import StateFile, ThemeChoice
 from reader.ui.timefmt import Dates
 
 FALLBACK_THEME = "textual-dark"  # when no theme files are found at all
@@ -46,6 +46,7 @@ class ReaderApp(App[int]):
         dates: Dates | None = None,
         refresh_on_start: bool = True,
         offline_reason: str = "refresh is off",
+        network: bool = True,
         problems: Sequence[str] = (),
     ) -> None:
         super().__init__()
@@ -57,6 +58,8 @@ class ReaderApp(App[int]):
             dates=dates or Dates(),
             refresh_on_start=refresh_on_start,
             offline_reason=offline_reason,
+            network=network,
+            state=StateFile(state_dir),
         )
         self.state_dir = state_dir
         self.exit_on_signals = False  # run_app sets it: tests must not take over signals
@@ -71,7 +74,7 @@ class ReaderApp(App[int]):
 
     def _first_theme(self) -> str:
         wanted = self.config.ui.theme
-        choice = read_choice(self.state_dir) if self.state_dir else None
+        choice = self.ctx.state.state.theme
         if choice is not None:
             wanted = choice.pick(wanted)
         if wanted in self.available_themes:
@@ -92,23 +95,24 @@ class ReaderApp(App[int]):
                 with contextlib.suppress(NotImplementedError, RuntimeError):
                     loop.add_signal_handler(sig, self.exit)
         for problem in self.problems:
-            self.notify(problem, title="tidings", severity="warning", timeout=8)
+            self.notify(problem, title="tidings", severity="warning", timeout=8, markup=False)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
 
     def _remember_theme(self, theme: Theme) -> None:
         """Keep the chosen theme for next time (in the data dir, not config.toml)."""
-        if self.state_dir is None:
+        state = self.ctx.state
+        choice = ThemeChoice(theme.name, self.config.ui.theme)
+        if state.state.theme == choice:
             return
-        choice, state_dir = ThemeChoice(theme.name, self.config.ui.theme), self.state_dir
-        self.run_worker(partial(write_choice, state_dir, choice), thread=True,
-                        group="state", exclusive=True, exit_on_error=False)  # fmt: skip
+        state.state.theme = choice
+        self.run_worker(state.save_job(), thread=True, group="state", exit_on_error=False)
 
     def action_cycle_theme(self) -> None:
         """t: the next of the reader's themes."""
         names = self.reader_themes or list(self.available_themes)
         index = names.index(self.theme) + 1 if self.theme in names else 0
         self.theme = names[index % len(names)]
-        self.notify(f"Theme: {self.theme}", timeout=2)
+        self.notify(f"Theme: {self.theme}", timeout=2, markup=False)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The command palette: every reader action, then Textual's own commands."""

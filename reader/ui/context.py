@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from reader.config import Config
 from reader.models import Feed, RefreshReport
 from reader.store.db import Store
+from reader.ui.state import StateFile
 from reader.ui.timefmt import Dates
 
 if TYPE_CHECKING:
@@ -68,7 +69,8 @@ def start_process_helpers() -> None:
 
 @dataclass(frozen=True)
 class ReaderContext:
-    """The store, the refresh service (None: offline, e.g. the demo), config and clock."""
+    """The store, the refresh service (None: offline, e.g. the demo), config and clock, the
+    remembered UI state, and whether pages may be fetched (full text, subscribing)."""
 
     config: Config
     store: Store
@@ -76,3 +78,5 @@ class ReaderContext:
     dates: Dates
     refresh_on_start: bool = True
     offline_reason: str = "refresh is off"
+    network: bool = True
+    state: StateFile = field(default_factory=lambda: StateFile(None))

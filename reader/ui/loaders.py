@@ -11,14 +11,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from reader.config import SummaryConfig
+from reader.errors import ReaderError
 from reader.models import Headline, Item, ItemQuery
 from reader.store.db import Store
+from reader.textsafe import one_line
 from reader.ui.messages import (
     ArticleLoaded,
     FeedsLoaded,
     HeadlinesLoaded,
     ItemsChanged,
     RowsLoaded,
+    SearchCounts,
+    SearchLoaded,
+    SummaryLoaded,
+    TagsWanted,
     UnreadFound,
 )
 from reader.ui.sources import Source, Totals
@@ -28,6 +35,9 @@ if TYPE_CHECKING:
 
 WINDOW = 120  # rows fetched around what is visible
 SCAN = 400  # ids checked row by row for an unread one before asking the store for all of them
+PAGE = 100  # search hits fetched at a time
+MAX_HITS = 1000  # search hits listed at most (the total is still told)
+SUMMARY_CHARS = 300  # of a summary line (the list crops it to its width)
 
 
 def load_feeds(store: Store) -> FeedsLoaded:
@@ -39,7 +49,47 @@ def load_feeds(store: Store) -> FeedsLoaded:
         unread=sum(unread.values()),
         bookmarked=store.count(ItemQuery(bookmarked=True)),
     )
-    return FeedsLoaded(feeds, unread, totals)
+    return FeedsLoaded(feeds, unread, totals, store.item_tag_counts())
+
+
+def search_counts(store: Store, queries: Sequence[str]) -> SearchCounts:
+    """The unread counts of saved searches (also indexes what a refresh queued, first)."""
+    counts: dict[str, int] = {}
+    for query in queries:
+        try:
+            counts[query] = store.search_count(f"{query} is:unread")
+        except ReaderError:
+            counts[query] = 0
+    return SearchCounts(counts)
+
+
+def search(
+    store: Store,
+    source: Source,
+    *,
+    offset: int = 0,
+    generation: int = 0,
+    keep_id: int | None = None,
+) -> SearchLoaded:
+    """A page of a search's hits (the first one, or the one at `offset` of list
+    `generation`); a query that cannot run comes back with its one-line reason."""
+    limit = max(0, min(PAGE, MAX_HITS - offset))
+    try:
+        found = store.search(source.search, limit=limit, offset=offset)
+    except ReaderError as exc:
+        return SearchLoaded(source, error=one_line(str(exc)), offset=offset, generation=generation)
+    hits = found.hits
+    return SearchLoaded(
+        source,
+        [h.headline for h in hits],
+        {h.headline.id: h.title for h in hits},
+        {h.headline.id: h.snippet for h in hits},
+        total=found.total,
+        took_ms=found.took_ms,
+        offset=offset,
+        generation=generation,
+        keep_id=keep_id,
+    )
 
 
 def window(ids: Sequence[int], center: int, height: int = WINDOW) -> tuple[int, int]:
@@ -61,12 +111,14 @@ def load_headlines(
     keep_id: int | None = None,
     jump: bool | None = None,
     early: Callable[[HeadlinesLoaded], object] | None = None,
-) -> HeadlinesLoaded:
+) -> HeadlinesLoaded | SearchLoaded:
     """A source's ids and a first window of rows (around `keep_id` when it is still listed).
 
     `jump` (True: first unread, False: last unread) asks for an item to open at once. `early`
     gets a `preview` first when the list starts at the top anyway.
     """
+    if source.is_search:
+        return search(store, source, keep_id=keep_id)
     if early is not None and keep_id is None and jump is None:
         early(preview(store, source))
     ids = store.item_ids(source.query())
@@ -104,6 +156,10 @@ def find_unread(
             return i
     if len(indexes) <= SCAN:
         return None
+    if source.is_search:  # the hits listed are all there is to look at
+        rest = [ids[i] for i in indexes[SCAN:]]
+        unread_rest = {h.id for h in store.headlines_for(rest) if not h.read}
+        return next((i for i in indexes[SCAN:] if ids[i] in unread_rest), None)
     unread = set(store.item_ids(replace(source.query(), unread=True)))
     return next((i for i in indexes[SCAN:] if ids[i] in unread), None)
 
@@ -123,12 +179,62 @@ def document(item: Item) -> Document:
     return story_document(item)
 
 
-def load_article(store: Store, item_id: int) -> ArticleLoaded | None:
-    """An item with its rendered document (None when it has gone)."""
+def load_article(
+    store: Store, item_id: int, summary: SummaryConfig | None = None
+) -> ArticleLoaded | None:
+    """An item with its rendered document (None when it has gone); with `summary` (the
+    summary view is on) its summary too."""
     item = store.item(item_id)
     if item is None:
         return None
-    return ArticleLoaded(item, document(item))
+    found = None
+    if summary is not None:
+        from reader.articles.summarize import summarize
+
+        found = summarize(item, summary)
+    return ArticleLoaded(item, document(item), found)
+
+
+def load_summary(store: Store, item_id: int, config: SummaryConfig) -> SummaryLoaded | None:
+    """The summary of one item for the reading pane (the configured command's, when set)."""
+    from reader.articles.summarize import summarize
+
+    item = store.item(item_id)
+    return None if item is None else SummaryLoaded(item_id, summarize(item, config))
+
+
+def summary_line(store: Store, item_id: int) -> str:
+    """A story's built-in summary as one line (the list never runs the external command: it
+    summarises every row on screen)."""
+    from reader.articles.summarize import summarize
+
+    item = store.item(item_id)
+    return "" if item is None else one_line(summarize(item).text)[:SUMMARY_CHARS]
+
+
+def item_tags(store: Store, item_id: int) -> TagsWanted | None:
+    """An item's own tags, to edit."""
+    item = store.item(item_id)
+    return None if item is None else TagsWanted(item.id, item.title, item.tags)
+
+
+def set_tags(store: Store, item_id: int, tags: Sequence[str], fetch: bool) -> ItemsChanged:
+    """Replace an item's tags, bookmarking it (tags are a bookmark's); a new bookmark without
+    its full text wants it fetched (when `fetch`)."""
+    item = store.item(item_id)
+    if item is None:
+        return ItemsChanged([], "That story is gone")
+    store.set_bookmarked(item_id, True)
+    store.set_item_tags(item_id, tags)
+    stored = store.item(item_id)
+    shown = ", ".join(one_line(t) for t in tags) or "none"
+    wanted = fetch and not item.bookmarked and bool(item.link) and not item.full_text
+    return ItemsChanged(
+        store.headlines_for([item_id]),
+        f"Tags: {shown}" + (" · bookmarked" if not item.bookmarked else ""),
+        tags=stored.tags if stored else tuple(tags),
+        full_text_for=item_id if wanted else None,
+    )
 
 
 def set_read(store: Store, item_ids: Sequence[int], read: bool) -> ItemsChanged:
@@ -144,9 +250,12 @@ def set_bookmarked(store: Store, item_id: int, bookmarked: bool) -> ItemsChanged
     return ItemsChanged(store.headlines_for([item_id]), note)
 
 
-def mark_source_read(store: Store, source: Source) -> ItemsChanged:
-    """Mark every item of a source read."""
-    count = store.mark_all_read(source.query())
+def mark_source_read(store: Store, source: Source, listed: Sequence[int] = ()) -> ItemsChanged:
+    """Mark every item of a source read (of a search: the hits `listed`)."""
+    if source.is_search:
+        count = store.set_read(listed, True)
+    else:
+        count = store.mark_all_read(source.query())
     return ItemsChanged([], f"Marked {count:,} stories read", reload=True)
 
 

@@ -12,22 +12,41 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from reader.models import Feed, Headline, Item
+from reader.models import Feed, Headline, Item, Snippet
 from reader.ui.sources import Source, Totals
 
 if TYPE_CHECKING:
     from reader.articles.blocks import Document
+    from reader.articles.summarize import Summary
+    from reader.digest import DigestGroup
+    from reader.feeds.discover import Candidate
     from reader.service import Progress
 
 
 class FeedsLoaded(Message):
-    """The subscriptions with their unread counts and the totals of the fixed entries."""
+    """The subscriptions with their unread counts, the totals of the fixed entries, and the
+    bookmark tags (saved searches' counts come separately: see SearchCounts)."""
 
-    def __init__(self, feeds: Sequence[Feed], unread: dict[int, int], totals: Totals) -> None:
+    def __init__(
+        self,
+        feeds: Sequence[Feed],
+        unread: dict[int, int],
+        totals: Totals,
+        mark_tags: Sequence[tuple[str, int]] = (),
+    ) -> None:
         super().__init__()
         self.feeds = feeds
         self.unread = unread
         self.totals = totals
+        self.mark_tags = mark_tags
+
+
+class SearchCounts(Message):
+    """The unread counts of the saved searches (a query that cannot run counts 0)."""
+
+    def __init__(self, counts: dict[str, int]) -> None:
+        super().__init__()
+        self.counts = counts
 
 
 class HeadlinesLoaded(Message):
@@ -70,12 +89,115 @@ class RowsLoaded(Message):
 
 
 class ArticleLoaded(Message):
-    """An item with its text rendered to blocks."""
+    """An item with its text rendered to blocks (and its summary, in the summary view)."""
 
-    def __init__(self, item: Item, document: Document) -> None:
+    def __init__(self, item: Item, document: Document, summary: Summary | None = None) -> None:
         super().__init__()
         self.item = item
         self.document = document
+        self.summary = summary
+
+
+class SummaryLoaded(Message):
+    """The summary of item `item_id`, for the reading pane."""
+
+    def __init__(self, item_id: int, summary: Summary) -> None:
+        super().__init__()
+        self.item_id = item_id
+        self.summary = summary
+
+
+class SummaryLines(Message):
+    """One-line summaries for the headline list; `dropped`: ids asked for but not done (the
+    work was overtaken by a newer request)."""
+
+    def __init__(self, lines: dict[int, str], dropped: Sequence[int] = ()) -> None:
+        super().__init__()
+        self.lines = lines
+        self.dropped = dropped
+
+
+class SearchLoaded(Message):
+    """A page of a search's hits: `offset` 0 starts the list (keeping the cursor on
+    `keep_id`), a later page extends list `generation`. `error`: why the query cannot run."""
+
+    def __init__(
+        self,
+        source: Source,
+        hits: Sequence[Headline] = (),
+        titles: dict[int, Snippet] | None = None,
+        snippets: dict[int, Snippet] | None = None,
+        *,
+        total: int = 0,
+        took_ms: float = 0.0,
+        offset: int = 0,
+        generation: int = 0,
+        keep_id: int | None = None,
+        error: str = "",
+    ) -> None:
+        super().__init__()
+        self.source = source
+        self.hits = hits
+        self.titles = titles or {}
+        self.snippets = snippets or {}
+        self.total = total
+        self.took_ms = took_ms
+        self.offset = offset
+        self.generation = generation
+        self.keep_id = keep_id
+        self.error = error
+
+
+class FullTextDone(Message):
+    """A full-text fetch ended: stored (`ok`), or `error` says why not. `bookmark`: it was
+    fetched because the item was bookmarked."""
+
+    def __init__(self, item_id: int, ok: bool, error: str = "", bookmark: bool = False) -> None:
+        super().__init__()
+        self.item_id = item_id
+        self.ok = ok
+        self.error = error
+        self.bookmark = bookmark
+
+
+class TagsWanted(Message):
+    """An item's tags, to edit (B)."""
+
+    def __init__(self, item_id: int, title: str, tags: Sequence[str]) -> None:
+        super().__init__()
+        self.item_id = item_id
+        self.title = title
+        self.tags = tags
+
+
+class DigestLoaded(Message):
+    """The digest's groups (`scope` says which stories: "today", a feed's name...)."""
+
+    def __init__(self, groups: Sequence[DigestGroup], scope: str) -> None:
+        super().__init__()
+        self.groups = groups
+        self.scope = scope
+
+
+class Subscribed(Message):
+    """The welcome screen's work is done: `note` says what happened (`refresh`: the new feeds
+    want fetching); `candidates` when a page offers several feeds (for `url`); `error` when
+    it failed."""
+
+    def __init__(
+        self,
+        note: str = "",
+        error: str = "",
+        candidates: Sequence[Candidate] = (),
+        url: str = "",
+        refresh: bool = False,
+    ) -> None:
+        super().__init__()
+        self.note = note
+        self.error = error
+        self.candidates = candidates
+        self.url = url
+        self.refresh = refresh
 
 
 class UnreadFound(Message):
@@ -90,13 +212,25 @@ class UnreadFound(Message):
 
 class ItemsChanged(Message):
     """Items whose read or bookmark state changed (their fresh headlines); `reload` when so
-    many changed that the lists and counts should be read again."""
+    many changed that the lists and counts should be read again. For one item: `tags`, its
+    new bookmark tags (None: unchanged); `full_text_for`, its id when its full text should be
+    fetched now (it was just bookmarked)."""
 
-    def __init__(self, headlines: Sequence[Headline], note: str = "", reload: bool = False) -> None:
+    def __init__(
+        self,
+        headlines: Sequence[Headline],
+        note: str = "",
+        reload: bool = False,
+        *,
+        tags: Sequence[str] | None = None,
+        full_text_for: int | None = None,
+    ) -> None:
         super().__init__()
         self.headlines = headlines
         self.note = note
         self.reload = reload
+        self.tags = tags
+        self.full_text_for = full_text_for
 
 
 class RefreshProgress(Message):

@@ -1,4 +1,5 @@
-"""What the feed pane lists: the fixed sources (All, Unread, Bookmarks), tag groups and feeds.
+"""What the feed pane lists: the fixed sources (All, Unread, Bookmarks with the bookmarks' tags
+under it), the saved searches, tag groups and feeds.
 
 Pure data, no Textual: the rows the feed list shows are computed here from the feeds and their
 unread counts, so the layout of the pane is testable without a terminal.
@@ -7,7 +8,7 @@ unread counts, so the layout of the pane is testable without a terminal.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from reader.models import Feed, ItemQuery
@@ -24,6 +25,8 @@ class Kind(StrEnum):
     BOOKMARKS = "bookmarks"
     TAG = "tag"
     FEED = "feed"
+    MARK_TAG = "mark_tag"  # bookmarks (items) carrying a tag of their own
+    SEARCH = "search"  # a search's hits (typed in the search bar, or a saved search)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,9 +36,10 @@ class Source:
     kind: Kind
     feed_id: int | None = None
     tag: str | None = None
+    search: str = ""  # the query of a SEARCH source
 
     def query(self) -> ItemQuery:
-        """The store query for this source."""
+        """The store query for this source (a SEARCH source has none: see `search`)."""
         if self.kind is Kind.UNREAD:
             return ItemQuery(unread=True)
         if self.kind is Kind.BOOKMARKS:
@@ -44,7 +48,14 @@ class Source:
             return ItemQuery(feed_id=self.feed_id)
         if self.kind is Kind.TAG:
             return ItemQuery(tag=self.tag)
+        if self.kind is Kind.MARK_TAG:
+            return ItemQuery(item_tag=self.tag)
         return ItemQuery()
+
+    @property
+    def is_search(self) -> bool:
+        """True for a search's hits."""
+        return self.kind is Kind.SEARCH
 
     @property
     def single_feed(self) -> bool:
@@ -57,6 +68,11 @@ UNREAD = Source(Kind.UNREAD)
 BOOKMARKS = Source(Kind.BOOKMARKS)
 
 
+def search_source(query: str) -> Source:
+    """The hits of `query`."""
+    return Source(Kind.SEARCH, search=query)
+
+
 @dataclass(frozen=True, slots=True)
 class Totals:
     """Counts for the fixed entries."""
@@ -64,6 +80,16 @@ class Totals:
     items: int = 0
     unread: int = 0
     bookmarked: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Extras:
+    """The feed pane's rows that are not feeds: bookmark tags (with how many items carry each),
+    saved searches and their unread counts (missing until counted)."""
+
+    mark_tags: Sequence[tuple[str, int]] = ()
+    searches: Sequence[str] = ()
+    search_counts: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,13 +125,20 @@ def feed_rows(
     unread: Mapping[int, int],
     totals: Totals,
     collapsed: Collection[str] = (),
+    extras: Extras | None = None,
 ) -> list[Row]:
     """The rows of the feed pane, top to bottom."""
+    extras = extras or Extras()
     rows = [
         Row(ALL, "All", totals.items),
         Row(UNREAD, "Unread", totals.unread),
         Row(BOOKMARKS, "Bookmarks", totals.bookmarked),
     ]
+    for tag, count in extras.mark_tags:
+        rows.append(Row(Source(Kind.MARK_TAG, tag=tag), one_line(tag), count, 1))
+    for query in extras.searches:
+        count = extras.search_counts.get(query, 0)
+        rows.append(Row(search_source(query), one_line(query), count))
     for tag, members in group_feeds(feeds).items():
         folded = tag in collapsed
         depth = 0 if tag == UNTAGGED else 1

@@ -13,18 +13,17 @@ with a shipped theme's name replaces it). A theme file::
     block-cursor-background = "#1F4E79"
 
 The theme chosen with `t` or the command palette is remembered in the data directory
-(`ui-state.json`), not in config.toml; changing `[ui] theme` in config.toml wins over it.
+(`ui-state.json`, see reader.ui.state), not in config.toml; changing `[ui] theme` in
+config.toml wins over it.
 """
 
 from __future__ import annotations
 
-import json
 import site
 import sys
 import sysconfig
 import tomllib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +32,6 @@ from textual.theme import Theme
 
 COLOURS = ("primary", "secondary", "accent", "foreground", "background", "surface", "panel",
            "boost", "warning", "error", "success")  # fmt: skip
-STATE_FILE = "ui-state.json"
 
 
 class ThemeError(Exception):
@@ -115,32 +113,3 @@ def load_themes(
             themes[theme.name] = (order, theme)
     ranked = sorted(themes.values(), key=lambda pair: (pair[0], pair[1].name))
     return [theme for _, theme in ranked], problems
-
-
-@dataclass(frozen=True)
-class ThemeChoice:
-    """The remembered theme and the config theme it was chosen over."""
-
-    theme: str
-    over: str
-
-    def pick(self, configured: str) -> str:
-        """The theme to start with: the remembered one, unless config.toml changed since."""
-        return self.theme if configured == self.over else configured
-
-
-def read_choice(data_dir: Path) -> ThemeChoice | None:
-    """The remembered theme choice, if any (an unreadable state file counts as none)."""
-    try:
-        state = json.loads((data_dir / STATE_FILE).read_text(encoding="utf-8"))
-        return ThemeChoice(str(state["theme"]), str(state["over"]))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def write_choice(data_dir: Path, choice: ThemeChoice) -> None:
-    """Remember a theme choice (written to a temporary file, then renamed over the old one)."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    tmp = data_dir / f".{STATE_FILE}.tmp"
-    tmp.write_text(json.dumps({"theme": choice.theme, "over": choice.over}), encoding="utf-8")
-    tmp.replace(data_dir / STATE_FILE)

@@ -45,3 +45,8 @@ class Dates:
     def clock_time(self) -> str:
         """The time now, `08:15`."""
         return self._at(self.clock()).strftime("%H:%M")
+
+    def start_of_day(self) -> int:
+        """Midnight of today, as a Unix time."""
+        now = self._at(self.clock())
+        return int(now.replace(hour=0, minute=0, second=0, microsecond=0).timestamp())

@@ -3,6 +3,7 @@ UI must do store I/O in worker threads), and apps over it with a fixed clock."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import threading
 from collections.abc import Callable, Iterator
@@ -25,7 +26,8 @@ class LoopThreadCalled(AssertionError):
 
 API = ("feeds", "feed", "feed_by_id", "headlines", "item_ids", "headlines_for", "count", "item",
        "unread_counts", "set_read", "mark_all_read", "set_bookmarked", "set_full_text",
-       "add_feed", "remove_feed", "store_parsed", "record_failure", "mark_not_modified")  # fmt: skip
+       "add_feed", "remove_feed", "store_parsed", "record_failure", "mark_not_modified",
+       "search", "search_count", "index_pending", "set_item_tags", "item_tag_counts")  # fmt: skip
 
 
 def _checked(name: str) -> Callable[..., Any]:
@@ -84,3 +86,14 @@ async def settle(pilot: Pilot[Any], rounds: int = 8) -> None:
         await pilot.pause()
         if not any(w.is_running for w in pilot.app.workers):
             return
+
+
+async def until(pilot: Pilot[Any], ready: Callable[[], object], what: str = "") -> None:
+    """Settle until `ready()` is true (work that ends in a pushed screen or a message can take
+    a few rounds on a busy machine)."""
+    for _ in range(100):
+        await settle(pilot)
+        if ready():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what or ready}")

@@ -296,3 +296,22 @@ async def test_quitting_cancels_a_running_refresh(store: Store, tmp_path: Path) 
         await asyncio.sleep(0.02)
     assert service.cancelled
     assert time.monotonic() - started < 5
+
+
+async def test_hostile_feed_title_in_the_pane_title(store: Store, tmp_path: Path) -> None:
+    assert isinstance(store, CheckedStore)
+    store.checked = False
+    feed, _ = store.add_feed("https://example.org/evil.xml", title="[/]oops [@click=app.quit]x")
+    store.checked = True
+    app = make_app(store, tmp_path / "state")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        row = next(r for r in screen.feed_list.rows if r.source.feed_id == feed.id)
+        screen.feed_list.select_source(row.source)
+        await settle(pilot)
+        assert app.is_running and screen.source == row.source
+        assert screen.status.place.startswith("[/]oops [@click=app.quit]x")
+        await pilot.click(screen.headlines, offset=(5, 0))  # on the border title
+        await settle(pilot)
+        assert app.is_running

@@ -12,8 +12,9 @@ from reader.models import ItemQuery
 from reader.store.db import Store
 from reader.ui import links
 from reader.ui.app import ReaderApp
+from reader.ui.screens.digest import DigestScreen
 from reader.ui.screens.main import MainScreen
-from reader.ui.screens.overlays import HealthScreen, HelpScreen, LinkPicker, PlaceholderScreen
+from reader.ui.screens.overlays import HealthScreen, HelpScreen, LinkPicker
 from reader.ui.sources import Kind
 from tests.ui.conftest import CheckedStore, settle
 from tests.ui.fixtures import HOSTILE
@@ -318,8 +319,7 @@ async def test_overlays_open_and_close(app_factory: Factory) -> None:
     app = app_factory()
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
-        for key, kind in [("question_mark", HelpScreen), ("slash", PlaceholderScreen),
-                          ("s", PlaceholderScreen), ("d", PlaceholderScreen),
+        for key, kind in [("question_mark", HelpScreen), ("d", DigestScreen),
                           ("e", HealthScreen)]:  # fmt: skip
             await pilot.press(key)
             await pilot.pause()

@@ -12,7 +12,8 @@ from textual.content import Content
 from reader.models import Feed
 from reader.ui import keys, links
 from reader.ui.sources import ALL, Kind, Source, Totals, feed_rows, next_sources
-from reader.ui.themes import ThemeChoice, load_themes, read_choice, write_choice
+from reader.ui.state import StateFile, ThemeChoice, read_state
+from reader.ui.themes import load_themes
 from reader.ui.timefmt import Dates
 from reader.ui.widgets.prose import wrap_content
 from tests.ui.fixtures import NOW, at
@@ -136,15 +137,26 @@ def test_user_themes_add_and_replace(tmp_path: Path) -> None:
     ]
 
 
-def test_theme_choice_round_trip(tmp_path: Path) -> None:
-    assert read_choice(tmp_path) is None
-    write_choice(tmp_path / "data", ThemeChoice("nord", "tidings-dark"))
-    choice = read_choice(tmp_path / "data")
-    assert choice == ThemeChoice("nord", "tidings-dark")
-    assert choice.pick("tidings-dark") == "nord"
-    assert choice.pick("newsprint") == "newsprint"
-    (tmp_path / "data" / "ui-state.json").write_text("{not json")
-    assert read_choice(tmp_path / "data") is None
+def test_ui_state_round_trip(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert read_state(data).theme is None
+    state = StateFile(data)
+    state.state.theme = ThemeChoice("nord", "tidings-dark")
+    assert state.add_search("禁毒  is:unread") and not state.add_search("禁毒 is:unread")
+    assert state.add_search("storm") and state.remove_search("storm")
+    older, newer = state.save_job(), None
+    state.state.summary_lines = True
+    newer = state.save_job()
+    newer()
+    older()  # a slow older write never replaces a newer one
+    again = read_state(data)
+    assert again.theme == ThemeChoice("nord", "tidings-dark")
+    assert again.theme.pick("tidings-dark") == "nord"
+    assert again.theme.pick("newsprint") == "newsprint"
+    assert again.searches == ["禁毒 is:unread"] and again.summary_lines
+    (data / "ui-state.json").write_text("{not json")
+    assert read_state(data).theme is None
+    assert [p.name for p in data.iterdir()] == ["ui-state.json"]  # no temporary files left
 
 
 def test_keymap_from_config() -> None:

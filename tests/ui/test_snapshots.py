@@ -1,5 +1,6 @@
 """SVG snapshots of every screen at 80×24 (the one-pane layout) and 140×40, each theme, and a
-CJK-heavy list. Fixed clock, UTC, no refresh: deterministic. Update with --snapshot-update."""
+CJK-heavy list and search. Fixed clock, UTC, no refresh, no search timings: deterministic.
+Update with --snapshot-update."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from reader.config import Config, UIConfig
 from reader.models import ParsedFeed, ParsedItem
 from reader.store.db import Store
 from reader.ui.app import ReaderApp
+from reader.ui.screens.main import MainScreen
 from tests.ui.conftest import settle
 from tests.ui.fixtures import at, make_app
 
@@ -23,15 +26,30 @@ Snap = Callable[..., bool]
 Factory = Callable[..., ReaderApp]
 
 
+TYPED = "typed:"  # a key list entry that types a search query (and waits for the search)
+
+
 def keys_then_settle(*keys: str) -> Callable[[Pilot[Any]], Any]:
     async def run(pilot: Pilot[Any]) -> None:
         await settle(pilot)
         for key in keys:
-            await pilot.press(key)
+            if key.startswith(TYPED):
+                pilot.app.screen.query_one("#search-input", Input).value = key[len(TYPED) :]
+                await pilot.pause(0.2)  # the bar waits for typing to pause
+            else:
+                await pilot.press(key)
             await settle(pilot)
+        await pilot.pause(0.05)  # a screen pushed by a worker's message (digest, tags) mounts
+        await settle(pilot)
         await pilot.pause()
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def no_timings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Search times vary from run to run: the bar leaves them out here."""
+    monkeypatch.setattr(MainScreen, "show_timing", False)
 
 
 SCREENS = {
@@ -40,7 +58,10 @@ SCREENS = {
     "help": ("question_mark",),
     "health": ("e",),
     "links": ("enter", "u"),
-    "search": ("slash",),
+    "search": ("slash", f"{TYPED}tidings"),
+    "summary": ("j", "enter", "s"),
+    "digest": ("d",),
+    "tags": ("B",),
     "feeds": ("h",),
     "paged": ("enter", "space"),
 }
@@ -99,5 +120,16 @@ def test_cjk_list(snap_compare: Snap, tmp_path: Path, size: str) -> None:
     try:
         app = make_app(store, tmp_path / "state")
         assert snap_compare(app, terminal_size=SIZES[size], run_before=keys_then_settle())
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_cjk_search(snap_compare: Snap, tmp_path: Path, size: str) -> None:
+    store = cjk_store(tmp_path / "cjk.db")
+    try:
+        app = make_app(store, tmp_path / "state")
+        keys = keys_then_settle("slash", f"{TYPED}禁毒", "enter")
+        assert snap_compare(app, terminal_size=SIZES[size], run_before=keys)
     finally:
         store.close()

@@ -14,13 +14,6 @@ from reader.ui.screens.base import ReaderScreen
 
 RELOAD_EVERY = 2.0  # seconds between list reloads while a refresh brings new items
 
-PLACEHOLDERS = {
-    "search": ("Search", "Full-text search (Chinese included) arrives with issue 5. "
-               "Until then: tidings search QUERY on the command line."),
-    "summary": ("Summary", "The summary view arrives with issue 4."),
-    "digest": ("Digest", "The digest of unread stories arrives with issue 4."),
-}  # fmt: skip
-
 
 @dataclass(frozen=True)
 class Target:
@@ -69,9 +62,9 @@ class ItemActions(ReaderScreen):
             self.set_read([target.id], not target.read)
 
     def action_mark_feed_read(self) -> None:
-        """A: mark everything in the selected source read."""
-        store, source = self.ctx.store, self.source
-        self.work(lambda: loaders.mark_source_read(store, source), "write", exclusive=False)
+        """A: mark everything in the selected source read (a search: its hits listed)."""
+        store, source, listed = self.ctx.store, self.source, list(self.headlines.ids)
+        self.work(lambda: loaders.mark_source_read(store, source, listed), "write", False)
 
     # ---- links --------------------------------------------------------------------------
     def open_url(self, url: str) -> None:
@@ -161,9 +154,10 @@ class ItemActions(ReaderScreen):
         self.work(self._refresh.run, "refresh")
 
     def on_unmount(self) -> None:
-        """Quitting cancels a running refresh rather than waiting for it."""
+        """Quitting cancels a running refresh (and fetches) rather than waiting for them."""
         if self._refresh is not None:
             self._refresh.cancel()
+        self.cancel_jobs()
 
     def action_refresh_feed(self) -> None:
         """r: refresh the selected feed."""
@@ -201,8 +195,12 @@ class ItemActions(ReaderScreen):
             return
         failed = f" · {message.failed} failed (e: feed health)" if message.failed else ""
         self.status.activity = f"{message.new_items:,} new · {self.ctx.dates.clock_time()}{failed}"
+        if message.new_items:
+            stories = "story" if message.new_items == 1 else "stories"
+            self.notify(f"{message.new_items:,} new {stories}", title="Refresh")
         self.load_feeds()
         self.load_headlines(keep=True)
+        self.count_searches(index=True)  # new items are queued for the index: index them now
 
     # ---- overlays -----------------------------------------------------------------------
     def action_feed_health(self) -> None:
@@ -216,21 +214,3 @@ class ItemActions(ReaderScreen):
         from reader.ui.screens.overlays import HelpScreen
 
         self.app.push_screen(HelpScreen(self.ctx.config.keys))
-
-    def _placeholder(self, name: str) -> None:
-        from reader.ui.screens.overlays import PlaceholderScreen
-
-        title, text = PLACEHOLDERS[name]
-        self.app.push_screen(PlaceholderScreen(title, text))
-
-    def action_search(self) -> None:
-        """/: search (a later issue)."""
-        self._placeholder("search")
-
-    def action_summary(self) -> None:
-        """s: summary view (a later issue)."""
-        self._placeholder("summary")
-
-    def action_digest(self) -> None:
-        """d: digest (a later issue)."""
-        self._placeholder("digest")

@@ -1,6 +1,8 @@
-"""The three-pane screen: feeds | headlines | reading pane. It mediates: widgets tell it what
-happened (messages up), it runs store work in worker threads and sets widget state (attributes
-down). Narrow terminals (< 100 columns) show one pane at a time with the same keys."""
+"""The three-pane screen: feeds | headlines | reading pane, and the search bar over them. It
+mediates: widgets tell it what happened (messages up), it runs store work in worker threads and
+sets widget state (attributes down). Narrow terminals (< 100 columns) show one pane at a time
+with the same keys. What the keys do lives in the classes it builds on: actions.py (stories,
+feeds, refresh), story.py (summaries, full text, bookmarks, digest), searching.py (search)."""
 
 from __future__ import annotations
 
@@ -12,9 +14,9 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer
 
 from reader.models import Feed, Headline
 from reader.ui import keys, loaders
@@ -23,19 +25,20 @@ from reader.ui.messages import (
     ArticleLoaded,
     FeedsLoaded,
     HeadlinesLoaded,
-    ItemsChanged,
     Notice,
     RowsLoaded,
     UnreadFound,
 )
-from reader.ui.screens.actions import ItemActions
+from reader.ui.screens.searching import SearchActions
 from reader.ui.sources import Kind, Source, next_sources
-from reader.ui.widgets.article import ArticleView
+from reader.ui.widgets.article import WELCOME, ArticleView
 from reader.ui.widgets.feeds import FeedList
+from reader.ui.widgets.footer import KeyFooter
 from reader.ui.widgets.headlines import HeadlineList
 from reader.ui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
+    from reader.ui.screens.welcome import Welcomed
     from reader.ui.widgets.blocks import LinkList
 
 NARROW = 100  # columns below which one pane shows at a time
@@ -49,7 +52,7 @@ NO_FEEDS = (
 )
 
 
-class MainScreen(ItemActions):
+class MainScreen(SearchActions):
     """Feeds, headlines and the story; the status line and the footer below."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(keys.bindings("screen"))
@@ -59,37 +62,58 @@ class MainScreen(ItemActions):
         super().__init__(ctx)
         self._read_timer: Timer | None = None
         self._preview_of: Source | None = None
+        self._screen_row: tuple[int, int] | None = None  # (item, row) to restore a list to
         self.feeds_requested = False  # the first feed load waits for the first headlines
+        self.started = False  # the first feeds are in (the welcome and the refresh went)
 
     def compose(self) -> ComposeResult:
-        """The panes, the status line, the footer."""
+        """The panes, the status line, the footer (the search bar comes when wanted)."""
         with Horizontal(id="panes"):
             yield FeedList(id="feeds")
             yield HeadlineList(self.ctx.dates, id="headlines")
             yield ArticleView(self.ctx.dates, id="article")
         yield StatusLine(id="status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
-        """Show the cache at once, then refresh in the background."""
+        """Show the cache at once; refresh in the background once it is on screen."""
         self.feed_list.border_title = "Feeds"
         self.article.border_title = "Story"
+        self.headlines.set_summary_lines(self.ctx.state.state.summary_lines)
         self.call_after_refresh(self.load_headlines)  # the first frame is not kept waiting
         self.status.activity = "" if self.ctx.service else self.ctx.offline_reason
-        if self.ctx.service is not None and self.ctx.refresh_on_start:
-            self.start_refresh(None)
         minutes = self.ctx.config.ui.refresh_minutes
         if self.ctx.service is not None and minutes > 0:
             self.set_interval(minutes * 60, lambda: self.start_refresh(None, quiet=True))
 
     # ---- results ------------------------------------------------------------------------
     def on_feeds_loaded(self, message: FeedsLoaded) -> None:
-        """New feeds and counts."""
+        """New feeds and counts; the first time, the welcome (no feeds) or the refresh."""
         self.feeds, self.unread, self.totals = list(message.feeds), message.unread, message.totals
-        self.feed_list.set_data(self.feeds, self.unread, self.totals)
+        extras = self.feed_extras(tuple(message.mark_tags))
+        self.feed_list.set_data(self.feeds, self.unread, self.totals, extras)
         self.update_place()
-        if not self.feeds and self.article.item is None:
-            self.article.show_message(NO_FEEDS)
+        self.count_searches()
+        if self.article.item is None:
+            self.article.show_message(WELCOME if self.feeds else NO_FEEDS)
+        if not self.started:
+            self.started = True
+            if not self.feeds:
+                from reader.ui.screens.welcome import WelcomeScreen
+
+                self.app.push_screen(WelcomeScreen(self.ctx), self.on_welcomed)
+            elif self.ctx.service is not None and self.ctx.refresh_on_start:
+                self.start_refresh(None)
+
+    def on_welcomed(self, done: Welcomed | None) -> None:
+        """Back from the welcome screen: show the new feeds (and fetch them)."""
+        if done is None:
+            return
+        self.notify(done.note)
+        self.load_feeds()
+        self.load_headlines()
+        if done.refresh:
+            self.start_refresh(None)
 
     def on_headlines_loaded(self, message: HeadlinesLoaded) -> None:
         """A source's ids: show them, keeping the cursor on its item."""
@@ -99,9 +123,11 @@ class MainScreen(ItemActions):
         if keep_id is None and self._preview_of == message.source:
             keep_id = self.headlines.current_id  # the full list after its preview
         self._preview_of = message.source if message.preview else None
-        self.headlines.show(
-            message.ids, message.rows, keep_id=keep_id, show_feed=not message.source.single_feed
-        )
+        row = None
+        if self._screen_row is not None and self._screen_row[0] == keep_id:
+            row, self._screen_row = self._screen_row[1], None
+        self.headlines.show(message.ids, message.rows, keep_id=keep_id, screen_row=row,
+                            show_feed=not message.source.single_feed)  # fmt: skip
         self.update_place()
         if not self.feeds_requested:
             self.feeds_requested = True
@@ -123,8 +149,8 @@ class MainScreen(ItemActions):
         self.headlines.add_rows(message.generation, message.rows)
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
-        """Show the story, then mark it read as configured."""
-        self.article.show_item(message.item, message.document)
+        """Show the story (or its summary), then mark it read as configured."""
+        self.article.show_item(message.item, message.document, message.summary)
         if not message.item.read:
             self.schedule_read(message.item.id)
 
@@ -143,16 +169,6 @@ class MainScreen(ItemActions):
         self.feed_list.select_source(self.source)
         self.load_headlines(jump=message.forward)
 
-    def on_items_changed(self, message: ItemsChanged) -> None:
-        """Read or bookmark changes: rows, counts and the reading pane follow."""
-        if message.note:
-            self.notify(message.note)
-        if message.reload:
-            self.load_feeds()
-            self.load_headlines(keep=True)
-            return
-        self.apply_changes(message.headlines)
-
     def on_notice(self, message: Notice) -> None:
         """A worker's note."""
         if message.copy:
@@ -161,10 +177,17 @@ class MainScreen(ItemActions):
 
     # ---- widget messages ----------------------------------------------------------------
     def on_feed_list_highlighted(self, message: FeedList.Highlighted) -> None:
-        """A new source: show its headlines."""
+        """A new source: show its headlines (a search in progress ends)."""
+        self.end_search(restore=False)
         if message.source != self.source:
             self.source = message.source
             self.load_headlines()
+
+    def load_headlines_at(self, item_id: int | None, screen_row: int) -> None:
+        """Read the source again, the cursor on `item_id` at `screen_row` of the list."""
+        self._screen_row = None if item_id is None else (item_id, screen_row)
+        store, source = self.ctx.store, self.source
+        self.work(lambda: loaders.load_headlines(store, source, keep_id=item_id), "headlines")
 
     def on_feed_list_chosen(self, message: FeedList.Chosen) -> None:
         """Enter on a feed: go to its headlines."""
@@ -217,12 +240,17 @@ class MainScreen(ItemActions):
         label = row.label if row else "All"
         size = "…" if self._preview_of else f"{len(self.headlines.ids):,}"
         parts = [label or "Feed", f"{size} stories"]
-        if self.source.kind in (Kind.FEED, Kind.TAG) and row is not None:
+        if self.source.is_search:
+            total = self.search_total
+            parts = [f"/{self.source.search}", f"{total:,} {'match' if total == 1 else 'matches'}"]
+            if row is not None:
+                parts.append(f"{row.count:,} unread")
+        elif self.source.kind in (Kind.FEED, Kind.TAG) and row is not None:
             parts.append(f"{row.count:,} unread")
         elif self.source.kind in (Kind.ALL, Kind.UNREAD):
             parts.append(f"{self.totals.unread:,} unread")
         self.status.place = " · ".join(parts)
-        self.headlines.border_title = parts[0]
+        self.headlines.border_title = Content(parts[0])  # a feed title: never markup
 
     # ---- panes --------------------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:
@@ -235,8 +263,11 @@ class MainScreen(ItemActions):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Back is offered only where there is somewhere to go back to."""
-        return action != "back" or self.pane != "feeds"
+        """Back is offered only where there is somewhere to go back to; while a query is
+        typed the reader's keys are letters of it (the bar's own keys show instead)."""
+        if self.searching and self.focused is not None and self.focused.id == "search-input":
+            return action in ("next_pane", "prev_pane")
+        return action != "back" or self.pane != "feeds" or self.searching
 
     def layout_panes(self, width: int) -> None:
         """Set the layout classes in one style update (each update restyles every widget)."""
@@ -292,8 +323,11 @@ class MainScreen(ItemActions):
         self._step_pane(1, wrap=False)
 
     def action_back(self) -> None:
-        """Escape: from the story back to the headlines, from there to the feeds."""
-        if self.pane != "feeds":
+        """Escape: from the story back to the headlines, from there to the feeds (in a search:
+        from the hits back to where the search started)."""
+        if self.searching and self.pane != "article":
+            self.end_search(restore=True)
+        elif self.pane != "feeds":
             self._step_pane(-1, wrap=False)
 
     def action_jump(self, forward: bool) -> None:

@@ -1,5 +1,4 @@
-"""Overlays over the main screen: help, the link picker, the feed-health table, and the
-placeholders for views that later issues fill in (search, summary, digest)."""
+"""Overlays over the main screen: help, the link picker, the feed-health table."""
 
 from __future__ import annotations
 
@@ -62,6 +61,12 @@ class HelpScreen(Overlay):
                 key_text = Content.styled(names[name].ljust(width), "bold $text-accent")
                 lines.append(Content.assemble("  ", key_text, keys.BY_NAME[name].help))
             lines.append(Content(""))
+        lines.append(
+            Content(
+                "In the search bar: enter goes to the hits (and opens the first), ↓ to "
+                "the hits, ctrl+s saves the search, escape goes back."
+            )
+        )
         lines.append(Content('Keys are set in config.toml [keys], e.g. next_unread = "n,J".'))
         lines.append(Content("ctrl+p opens the command palette with every action."))
         with Vertical(id="help-box", classes="overlay-box"):
@@ -77,22 +82,6 @@ class HelpScreen(Overlay):
     def action_up(self) -> None:
         """Scroll up."""
         self.query_one("#help-scroll", VerticalScroll).scroll_up(animate=False)
-
-
-class PlaceholderScreen(Overlay):
-    """A view that a later version fills in."""
-
-    def __init__(self, title: str, text: str) -> None:
-        super().__init__()
-        self.title_text = title
-        self.text = text
-
-    def compose(self) -> ComposeResult:
-        """Title and one paragraph."""
-        with Vertical(classes="overlay-box placeholder"):
-            yield Static(Content(self.title_text), classes="overlay-title")
-            yield Static(Content(self.text))
-            yield Static(Content("escape closes"), classes="overlay-hint")
 
 
 class LinkPicker(ModalScreen[int | None]):

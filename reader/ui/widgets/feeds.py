@@ -1,5 +1,5 @@
-"""The feed pane: All, Unread and Bookmarks, then tags as folding groups of feeds, each with its
-unread count; a failing feed is flagged."""
+"""The feed pane: All, Unread and Bookmarks (the bookmarks' tags under it), the saved searches,
+then tags as folding groups of feeds, each with its unread count; a failing feed is flagged."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.message import Message
 
 from reader.models import Feed
-from reader.ui.sources import ALL, Kind, Row, Source, Totals, feed_rows
+from reader.ui.sources import ALL, Extras, Kind, Row, Source, Totals, feed_rows
 from reader.ui.widgets.virtual_list import VirtualList
 
 
@@ -24,6 +24,8 @@ class FeedList(VirtualList):
         "feed-list--feed",
         "feed-list--count",
         "feed-list--error",
+        "feed-list--search",
+        "feed-list--mark-tag",
     }
 
     class Highlighted(Message):
@@ -47,6 +49,7 @@ class FeedList(VirtualList):
         self._feeds: Sequence[Feed] = ()
         self._unread: Mapping[int, int] = {}
         self._totals = Totals()
+        self._extras = Extras()
         self._source = ALL
 
     @property
@@ -54,13 +57,26 @@ class FeedList(VirtualList):
         """The source under the cursor."""
         return self._source
 
-    def set_data(self, feeds: Sequence[Feed], unread: Mapping[int, int], totals: Totals) -> None:
-        """New feeds or counts; the cursor stays on its source."""
+    def set_data(
+        self,
+        feeds: Sequence[Feed],
+        unread: Mapping[int, int],
+        totals: Totals,
+        extras: Extras | None = None,
+    ) -> None:
+        """New feeds or counts (`extras`: bookmark tags and saved searches, None: as they
+        were); the cursor stays on its source."""
         self._feeds, self._unread, self._totals = feeds, unread, totals
+        self._extras = self._extras if extras is None else extras
         self._rebuild()
 
+    @property
+    def extras(self) -> Extras:
+        """The bookmark tags and saved searches shown."""
+        return self._extras
+
     def _rebuild(self) -> None:
-        self.rows = feed_rows(self._feeds, self._unread, self._totals, self.collapsed)
+        self.rows = feed_rows(self._feeds, self._unread, self._totals, self.collapsed, self._extras)
         self.set_row_count(len(self.rows))
         index = next((i for i, r in enumerate(self.rows) if r.source == self._source), None)
         if index is None:  # its feed went away: fall back to All
@@ -107,6 +123,10 @@ class FeedList(VirtualList):
             name_style, marker = style("feed-list--group"), "▸ " if row.collapsed else "▾ "
         elif row.source.kind is Kind.FEED:
             name_style, marker = style("feed-list--feed"), "  " * row.depth
+        elif row.source.kind is Kind.SEARCH:
+            name_style, marker = style("feed-list--search"), "/"
+        elif row.source.kind is Kind.MARK_TAG:
+            name_style, marker = style("feed-list--mark-tag"), "  #"
         else:
             name_style, marker = style("feed-list--fixed"), ""
         flag = "! " if row.error else ""

@@ -1,24 +1,45 @@
 """The headline list: every id of the source in memory (a compact array), rows fetched only for
-the window on screen. 250,000 items cost 2 MB of ids and a few dozen rows of text."""
+the window on screen. 250,000 items cost 2 MB of ids and a few dozen rows of text.
+
+A row may have a second line: a search hit's snippet (its matched words styled), or, with
+summary lines on, a one-line summary of the story, asked for only for the rows on screen and
+kept in a bounded cache.
+"""
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.message import Message
 
-from reader.models import Headline
+from reader.models import Headline, Snippet
 from reader.textsafe import one_line
 from reader.ui.loaders import WINDOW
 from reader.ui.timefmt import Dates
 from reader.ui.widgets.virtual_list import VirtualList
 
 MAX_ROWS = 4000  # cached rows before the cache is cut back to the window on screen
+MAX_SUMMARIES = 2000  # summary lines kept
+MORE_AHEAD = 20  # rows from the end of a search's hits at which the next page is asked for
 UNREAD_MARK = "●"
 BOOKMARK_MARK = "★"
+
+
+def snippet_text(snippet: Snippet, style: Style | str, match: Style | str) -> Text:
+    """A snippet as Text: `style`, its matched spans in `match` too. Sanitised once more; the
+    spans are dropped if that changed the text (they would point at the wrong characters)."""
+    text = one_line(snippet.text)
+    out = Text(text, style, no_wrap=True, end="")
+    if text == snippet.text:
+        for start, end in snippet.spans:
+            if 0 <= start < end <= len(text):
+                out.stylize(match, start, end)
+    return out
 
 
 class HeadlineList(VirtualList):
@@ -33,6 +54,8 @@ class HeadlineList(VirtualList):
         "headline-list--unread-mark",
         "headline-list--bookmark-mark",
         "headline-list--loading",
+        "headline-list--snippet",
+        "headline-list--match",
     }
 
     class Opened(Message):
@@ -51,13 +74,34 @@ class HeadlineList(VirtualList):
             self.generation = generation
             self.ids = ids
 
+    class NeedMore(Message):
+        """The search hits on screen reach the end of those loaded: the next page, please."""
+
+        def __init__(self, generation: int, offset: int) -> None:
+            super().__init__()
+            self.generation = generation
+            self.offset = offset
+
+    class NeedSummaries(Message):
+        """Summary lines on screen are missing: summarise these items."""
+
+        def __init__(self, ids: list[int]) -> None:
+            super().__init__()
+            self.ids = ids
+
     def __init__(self, dates: Dates, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.dates = dates
         self.ids: array[int] = array("q")
         self.generation = 0
         self.show_feed = True
+        self.more = 0  # search hits not loaded yet
+        self.summary_lines = False
         self._rows: dict[int, Headline] = {}
+        self._titles: dict[int, Snippet] = {}
+        self._snippets: dict[int, Snippet] | None = None  # None: not a search
+        self._summaries: OrderedDict[int, str] = OrderedDict()
+        self._asked: set[int] = set()
         self._pending = False
 
     # ---- state set by the screen --------------------------------------------------------
@@ -68,19 +112,57 @@ class HeadlineList(VirtualList):
         *,
         keep_id: int | None = None,
         show_feed: bool = True,
+        screen_row: int | None = None,
     ) -> None:
-        """List `ids`; the cursor stays on `keep_id` (at the same screen row) when listed."""
-        screen_row = self.cursor - int(self.scroll_y)
+        """List `ids`; the cursor stays on `keep_id` (at the same screen row, or `screen_row`)
+        when listed. Any search snippets go (see `show_hits`)."""
+        here = self.cursor - self.top_row if screen_row is None else screen_row
         self.generation += 1
         self.ids = ids
         self.show_feed = show_feed
         self._rows = {h.id: h for h in rows}
+        self._titles, self._snippets, self.more = {}, None, 0
         self._pending = False
         index = ids.index(keep_id) if keep_id is not None and keep_id in ids else None
+        self._set_height()
         self.set_row_count(len(ids))
         self.set_reactive(HeadlineList.cursor, self.validate_cursor(index or 0))
-        self.scroll_to_cursor(top=screen_row if index is not None else 0)
+        self.scroll_to_cursor(top=here if index is not None else 0)
         self.refresh()
+
+    def show_hits(
+        self,
+        headlines: Sequence[Headline],
+        titles: Mapping[int, Snippet],
+        snippets: Mapping[int, Snippet],
+        more: int,
+        keep_id: int | None = None,
+    ) -> None:
+        """List search hits: titles with their matches styled, a snippet under each; `more`
+        hits exist beyond these."""
+        self.show(array("q", (h.id for h in headlines)), headlines, keep_id=keep_id)
+        self._titles, self._snippets, self.more = dict(titles), dict(snippets), more
+        self._set_height()
+
+    def add_hits(
+        self,
+        generation: int,
+        headlines: Sequence[Headline],
+        titles: Mapping[int, Snippet],
+        snippets: Mapping[int, Snippet],
+        more: int,
+    ) -> None:
+        """The next page of the search listed (dropped if the list changed meanwhile)."""
+        if generation != self.generation or self._snippets is None:
+            return
+        known = set(self.ids)
+        fresh = [h for h in headlines if h.id not in known]
+        self.ids.extend(h.id for h in fresh)
+        self._rows.update((h.id, h) for h in fresh)
+        self._titles.update(titles)
+        self._snippets.update(snippets)
+        self.more, self._pending = more, False
+        self.set_row_count(len(self.ids))
 
     def add_rows(self, generation: int, rows: Sequence[Headline]) -> None:
         """Rows fetched for list `generation` (rows for an older list are dropped)."""
@@ -99,7 +181,35 @@ class HeadlineList(VirtualList):
                 self._rows[h.id] = h
         self.refresh()
 
+    def set_summary_lines(self, on: bool) -> None:
+        """Show (or stop showing) a summary line under each title."""
+        self.summary_lines = on
+        self._set_height()
+        self.refresh()
+
+    def add_summaries(self, lines: Mapping[int, str], dropped: Iterable[int] = ()) -> None:
+        """Summary lines that were asked for (`dropped`: asked for, not done: ask again)."""
+        self._asked.difference_update(lines)
+        self._asked.difference_update(dropped)
+        self._summaries.update(lines)
+        while len(self._summaries) > MAX_SUMMARIES:
+            self._summaries.popitem(last=False)
+        self.refresh()
+
+    def forget_summary(self, item_id: int) -> None:
+        """The story changed (its full text arrived): summarise it again when shown."""
+        self._summaries.pop(item_id, None)
+        self.refresh()
+
+    def _set_height(self) -> None:
+        self.set_row_height(2 if self._snippets is not None or self.summary_lines else 1)
+
     # ---- what the screen reads ----------------------------------------------------------
+    @property
+    def is_search(self) -> bool:
+        """Whether the list holds search hits."""
+        return self._snippets is not None
+
     @property
     def current(self) -> Headline | None:
         """The headline under the cursor (None when empty or not loaded yet)."""
@@ -134,9 +244,15 @@ class HeadlineList(VirtualList):
         self._pending = True
         self.post_message(self.NeedRows(self.generation, list(self.ids[start:stop])))
 
+    def _request_more(self, index: int) -> None:
+        if self.more and not self._pending and index >= len(self.ids) - MORE_AHEAD:
+            self._pending = True
+            self.post_message(self.NeedMore(self.generation, len(self.ids)))
+
     def render_row(self, index: int, width: int) -> Text:
         """Marks, date, feed (unless the list is one feed's) and title."""
         h = self._rows.get(self.ids[index])
+        self._request_more(index)
         if h is None:
             self._request_rows()
             return Text("  …", style=self.get_component_rich_style("headline-list--loading"))
@@ -152,9 +268,38 @@ class HeadlineList(VirtualList):
             feed.truncate(feed_width, overflow="ellipsis", pad=True)
             text.append_text(feed)
             text.append(" ")
-        title = one_line(h.title) or "(untitled)"
-        text.append(title, style("headline-list--read" if h.read else "headline-list--unread"))
+        title_style = style("headline-list--read" if h.read else "headline-list--unread")
+        marked = self._titles.get(h.id)
+        if marked is not None and marked.text:
+            text.append_text(snippet_text(marked, title_style, style("headline-list--match")))
+        else:
+            text.append(one_line(h.title) or "(untitled)", title_style)
         return text
+
+    def render_more(self, index: int, width: int, part: int) -> Text:
+        """The second line: the search snippet, or the summary line."""
+        style = self.get_component_rich_style
+        item_id = self.ids[index]
+        line = Text("         ", no_wrap=True, end="")  # under the title's marks and date
+        if self._snippets is not None:
+            snippet = self._snippets.get(item_id)
+            if snippet is not None:
+                plain, match = style("headline-list--snippet"), style("headline-list--match")
+                line.append_text(snippet_text(snippet, plain, match))
+            return line
+        summary = self._summaries.get(item_id)
+        if summary is None:
+            self._request_summaries()
+            summary = "…"
+        line.append(summary, style("headline-list--snippet"))
+        return line
+
+    def _request_summaries(self) -> None:
+        wanted = [self.ids[i] for i in self.visible_rows]
+        missing = [i for i in wanted if i not in self._summaries and i not in self._asked]
+        if missing:
+            self._asked.update(missing)
+            self.post_message(self.NeedSummaries(missing))
 
     def action_select(self) -> None:
         """Open the item under the cursor."""

@@ -1,8 +1,9 @@
 """A keyboard-and-mouse list drawn with the Line API: only the lines on screen are rendered.
 
-Subclasses say how many rows there are and render one row; this class keeps the cursor, scrolls
-it into view, and turns keys and clicks into cursor moves. The wheel scrolls without moving the
-cursor (so scrolling never opens or marks anything).
+Subclasses say how many rows there are and render one row (a row may be two lines tall: see
+`set_row_height`); this class keeps the cursor, scrolls it into view, and turns keys and clicks
+into cursor moves. The wheel scrolls without moving the cursor (so scrolling never opens or
+marks anything).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class VirtualList(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._count = 0
+        self._height = 1  # lines per row
 
     @property
     def row_count(self) -> int:
@@ -42,9 +44,33 @@ class VirtualList(ScrollView, can_focus=True):
     def set_row_count(self, count: int) -> None:
         """Change the number of rows (the cursor is kept inside them)."""
         self._count = count
-        self.virtual_size = Size(0, count)
+        self.virtual_size = Size(0, count * self._height)
         self.set_reactive(VirtualList.cursor, self.validate_cursor(self.cursor))
         self.refresh()
+
+    @property
+    def row_height(self) -> int:
+        """Lines per row."""
+        return self._height
+
+    def set_row_height(self, height: int) -> None:
+        """Make every row `height` lines tall (the cursor row keeps its place on screen)."""
+        if height == self._height:
+            return
+        screen_row = self.cursor - self.top_row
+        self._height = height
+        self.set_row_count(self._count)
+        self.scroll_to_cursor(top=max(0, min(screen_row, self.page_rows - 1)))
+
+    @property
+    def top_row(self) -> int:
+        """The row at the top of the view."""
+        return int(self.scroll_y) // self._height
+
+    @property
+    def page_rows(self) -> int:
+        """How many whole rows fit in the view."""
+        return max(1, self.scrollable_content_region.height // self._height)
 
     def validate_cursor(self, value: int) -> int:
         """Keep the cursor on a row."""
@@ -61,32 +87,34 @@ class VirtualList(ScrollView, can_focus=True):
 
     def scroll_to_cursor(self, top: int | None = None) -> None:
         """Scroll so the cursor row is visible (at screen row `top`, when given)."""
-        height = self.scrollable_content_region.height
+        lines, rows = self._height, self.page_rows
         offset = int(self.scroll_y)
+        cursor_line = self.cursor * lines
         if top is not None:
-            offset = self.cursor - top
-        elif self.cursor < offset:
-            offset = self.cursor
-        elif height and self.cursor >= offset + height:
-            offset = self.cursor - height + 1
+            offset = (self.cursor - top) * lines
+        elif cursor_line < offset:
+            offset = cursor_line
+        elif self.scrollable_content_region.height and self.cursor >= self.top_row + rows:
+            offset = (self.cursor - rows + 1) * lines
         if offset != int(self.scroll_y):
             self.scroll_to(y=max(0, offset), animate=False, immediate=True)
 
     @property
     def visible_rows(self) -> range:
-        """Indexes of the rows on screen."""
+        """Indexes of the rows on screen (a row cut at the bottom included)."""
         top = int(self.scroll_y)
         height = max(1, self.scrollable_content_region.height)
-        return range(top, min(self._count, top + height))
+        last = (top + height + self._height - 1) // self._height
+        return range(top // self._height, min(self._count, last))
 
     # ---- rendering ----------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
-        """One screen line: a row, or blank below the last row."""
-        index = int(self.scroll_y) + y
+        """One screen line: a row's line, or blank below the last row."""
+        index, part = divmod(int(self.scroll_y) + y, self._height)
         width = self.scrollable_content_region.width
         if index >= self._count or width <= 0:
             return Strip.blank(width, self.rich_style)
-        text = self.render_row(index, width)
+        text = self.render_row(index, width) if part == 0 else self.render_more(index, width, part)
         text.truncate(width, overflow="ellipsis", pad=True)
         text.stylize_before(self.rich_style)
         if index == self.cursor:
@@ -101,6 +129,10 @@ class VirtualList(ScrollView, can_focus=True):
     def render_row(self, index: int, width: int) -> Text:
         """Row `index` as one line of text (it is cropped or padded to `width`)."""
         raise NotImplementedError
+
+    def render_more(self, index: int, width: int, part: int) -> Text:
+        """Line `part` (1 and up) of a row taller than one line."""
+        return Text("")
 
     # ---- keys and mouse -----------------------------------------------------------------
     def action_down(self) -> None:
@@ -121,11 +153,11 @@ class VirtualList(ScrollView, can_focus=True):
 
     def action_page_down(self) -> None:
         """Cursor down one screen."""
-        self.cursor += max(1, self.scrollable_content_region.height - 1)
+        self.cursor += max(1, self.page_rows - 1)
 
     def action_page_up(self) -> None:
         """Cursor up one screen."""
-        self.cursor -= max(1, self.scrollable_content_region.height - 1)
+        self.cursor -= max(1, self.page_rows - 1)
 
     def action_select(self) -> None:
         """Enter on the cursor row (subclasses decide what that does)."""
@@ -135,7 +167,7 @@ class VirtualList(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        index = int(self.scroll_y) + offset.y
+        index = (int(self.scroll_y) + offset.y) // self._height
         if 0 <= index < self._count:
             self.focus()
             self.cursor = index

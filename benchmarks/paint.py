@@ -1,0 +1,202 @@
+"""First paint: `tidings` on a big store beside a minimal Textual app, each in a pseudo-terminal.
+
+Each run spawns the program in a 140×40 pty (TERM=xterm-256color) and reads what it writes:
+
+- `frame`: the first full-screen frame (the first write that homes the cursor and draws);
+- `paint`: the first frame with the footer's keys on it (Textual draws the footer one frame
+  after the layout; "Quit" is in both footers): the figure the ≤1.5× target is about;
+- `headlines` (tidings only): the status line shows the list's size, i.e. headlines are there.
+
+Then its peak RSS is read (VmHWM in /proc: not wait4's, which on Linux also counts the forked
+benchmark process's own memory from before the exec) and `q` quits it. The minimal app is a few Static widgets and a
+Footer (the issue's yardstick); the two alternate, `runs` times each, at each store size, and
+the figures are medians. The stores come from benchmarks.make_store (kept in the temp dir like
+the search benchmark's); each is copied once into a home of its own whose feeds point at a
+closed loopback port, so the refresh `tidings` starts with runs as it would offline, fails
+fast, and never touches the network or the search benchmark's store.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import select
+import shutil
+import sqlite3
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import ROOT, free_port, median_spread
+from benchmarks.search import _store
+
+SIZES = (25_000, 250_000)
+COLUMNS, LINES = 140, 40
+TIMEOUT = 30.0  # seconds a program may take to paint before the run counts as failed
+LINGER = 1.0  # seconds after the paint before `q`: what loads next counts in the peak RSS
+TARGET = 1.5  # tidings' paint at most this many times the minimal app's
+
+MINIMAL = """
+from textual.app import App
+from textual.widgets import Footer, Static
+
+class Minimal(App):
+    BINDINGS = [("q", "quit", "Quit")]
+
+    def compose(self):
+        yield Static("Feeds")
+        yield Static("Headlines")
+        yield Static("Story")
+        yield Footer()
+
+Minimal().run()
+"""
+
+
+@dataclass(frozen=True)
+class Paint:
+    """One run: seconds from spawn to each milestone (None: never seen), peak RSS in MB."""
+
+    frame: float | None
+    paint: float | None
+    headlines: float | None
+    rss_mb: float
+
+
+MARKS = {"frame": b"\x1b[1;1H", "paint": b"Quit", "headlines": b" stories"}
+
+
+def run_in_pty(argv: list[str], env: dict[str, str]) -> Paint:
+    """Run `argv` in a pty until it has painted, then quit it with `q`."""
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
+                            start_new_session=True, close_fds=True)  # fmt: skip
+    os.close(slave)
+    seen: dict[str, float] = {}
+    output = b""
+    try:
+        while True:
+            now = time.perf_counter() - started
+            if now > TIMEOUT or ("paint" in seen and now > seen["paint"] + LINGER):
+                break
+            if select.select([master], [], [], 0.02)[0]:
+                try:
+                    output += os.read(master, 1 << 16)
+                except OSError:
+                    break
+                now = time.perf_counter() - started
+                seen |= {k: now for k, mark in MARKS.items() if k not in seen and mark in output}
+        rss = peak_rss_mb(proc.pid)
+        os.write(master, b"q")
+        _wait(proc)
+    finally:
+        os.close(master)
+    return Paint(seen.get("frame"), seen.get("paint"), seen.get("headlines"), rss)
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The peak resident set of a running process, in MB (0.0 if it has gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    line = next((x for x in status.splitlines() if x.startswith("VmHWM:")), "VmHWM: 0 kB")
+    return int(line.split()[1]) / 1024
+
+
+def _wait(proc: subprocess.Popen[bytes], grace: float = 5.0) -> None:
+    """Wait for the child to quit (killing it after `grace` seconds)."""
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def paint_home(items: int, seed: int = 5) -> Path:
+    """A TIDINGS_HOME holding a copy of the benchmark store of this size, its feeds offline."""
+    home = Path(tempfile.gettempdir()) / f"tidings-bench-paint-{items}-{seed}"
+    done = home / "complete"
+    if not done.exists():
+        shutil.rmtree(home, ignore_errors=True)
+        (home / "data").mkdir(parents=True)
+        print(f"copying the {items}-item store into {home} (once)", file=sys.stderr)
+        shutil.copyfile(_store(items, seed), home / "data" / "tidings.db")
+        done.write_text("ok\n")
+    with sqlite3.connect(home / "data" / "tidings.db") as conn:  # a closed port: refused at once
+        conn.execute("UPDATE feeds SET url = ? || id, retry_after = NULL, error_streak = 0,"
+                     " last_error = ''", (f"http://127.0.0.1:{free_port()}/feed/",))  # fmt: skip
+    (home / "data" / "ui-state.json").unlink(missing_ok=True)
+    return home
+
+
+def _medians(runs: list[Paint]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in ("frame", "paint", "headlines"):
+        values = [getattr(r, name) for r in runs if getattr(r, name) is not None]
+        if values:
+            median, spread = median_spread(values)
+            out[name] = {"ms": median * 1000, "spread_ms": spread * 1000}
+    out["rss_mb"] = statistics.median(r.rss_mb for r in runs)
+    out["failed"] = sum(r.paint is None for r in runs)
+    return out
+
+
+def run(runs: int = 3, sizes: tuple[int, ...] = SIZES) -> dict[str, Any]:
+    """Alternate the minimal app and `tidings` `runs` times at each store size."""
+    python = sys.executable
+    env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(COLUMNS), LINES=str(LINES))
+    env.pop("TEXTUAL", None)
+    result: dict[str, Any] = {"columns": COLUMNS, "lines": LINES, "runs": runs, "sizes": {}}
+    for items in sizes:
+        home = paint_home(items)
+        reader_env = env | {"TIDINGS_HOME": str(home), "PYTHONPATH": str(ROOT)}
+        minimal: list[Paint] = []
+        reader: list[Paint] = []
+        run_in_pty([python, "-c", MINIMAL], env)  # warm-up: imports in the page cache
+        run_in_pty([python, "-m", "reader"], reader_env)
+        for _ in range(max(1, runs)):
+            minimal.append(run_in_pty([python, "-c", MINIMAL], env))
+            reader.append(run_in_pty([python, "-m", "reader"], reader_env))
+        mine, theirs = _medians(reader), _medians(minimal)
+        ratio = None
+        if "paint" in mine and "paint" in theirs:
+            ratio = mine["paint"]["ms"] / theirs["paint"]["ms"]
+        result["sizes"][str(items)] = {"tidings": mine, "minimal": theirs, "ratio": ratio}
+    return result
+
+
+def _ms(fig: dict[str, Any], name: str) -> str:
+    return f"{fig[name]['ms']:.0f} ms ±{fig[name]['spread_ms']:.0f}" if name in fig else "-"
+
+
+def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """The benchmark table's lines: paint and peak RSS per size (minimal app in column 3)."""
+    out = []
+    for items, fig in r["sizes"].items():
+        mine, theirs, ratio = fig["tidings"], fig["minimal"], fig["ratio"]
+        verdict = "-" if ratio is None else f"{ratio:.2f}× ({'ok' if ratio <= TARGET else 'MISSED'} ≤{TARGET}×)"  # fmt: skip
+        label = f"{int(items) // 1000}k items"
+        out.append((f"first paint ({label}, minimal app in col. 3)",
+                    f"{_ms(mine, 'paint')} (headlines {_ms(mine, 'headlines')})",
+                    _ms(theirs, "paint"), verdict))  # fmt: skip
+        rss_ok = "ok" if mine["rss_mb"] <= 150 else "MISSED"
+        out.append((f"peak RSS ({label})", f"{mine['rss_mb']:.0f} MB",
+                    f"{theirs['rss_mb']:.0f} MB", f"{rss_ok} ≤150 MB"))  # fmt: skip
+    return out
+
+
+if __name__ == "__main__":
+    import json
+
+    sizes = tuple(int(a) for a in sys.argv[1:]) or SIZES
+    print(json.dumps(run(sizes=sizes), indent=2))

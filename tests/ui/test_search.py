@@ -1,0 +1,163 @@
+"""Pilot tests of search: the bar, hits with snippets, going back, errors, paging, saved
+searches (kept in ui-state.json, counted, live after a refresh, removable)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from reader.config import Config
+from reader.store.db import Store
+from reader.ui import loaders
+from reader.ui.app import ReaderApp
+from reader.ui.screens.main import MainScreen
+from reader.ui.sources import Kind
+from tests.ui.conftest import settle
+from tests.ui.fixtures import make_app
+from tests.ui.test_flow import FakeService
+
+Factory = Callable[..., ReaderApp]
+
+
+def main(app: ReaderApp) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def info(screen: MainScreen) -> str:
+    return str(screen.search_bar.query_one("#search-info").render())
+
+
+async def open_search(pilot: Pilot[Any]) -> None:
+    """Press / and wait for the bar to take the keys (it is made the first time)."""
+    await pilot.press("slash")
+    for _ in range(50):
+        await settle(pilot)
+        focused = pilot.app.focused
+        if focused is not None and focused.id == "search-input":
+            return
+    raise AssertionError("the search bar did not open")
+
+
+async def type_query(pilot: Pilot[Any], text: str) -> None:
+    await pilot.press(*text)
+    await pilot.pause(0.2)  # the bar waits for typing to pause
+    await settle(pilot)
+
+
+async def test_search_as_you_type_and_back(app_factory: Factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("j", "j", "j")
+        await pilot.press("enter")
+        await settle(pilot)
+        before_id, before_item = screen.headlines.current_id, screen.article.item
+        assert before_item is not None
+        await open_search(pilot)
+        assert screen.searching
+        await type_query(pilot, "禁毒")
+        hl = screen.headlines
+        assert screen.source.kind is Kind.SEARCH and hl.is_search and hl.row_height == 2
+        assert [h.title for h in (hl.headline_at(0),) if h] == ["咸宁：严厉禁毒 温情戒毒 全民拒毒"]
+        assert info(screen).startswith("1 match")
+        assert "禁毒" in hl.render_line(1).text  # the snippet under the title
+        await pilot.press("enter")  # to the hits, opening the first
+        await settle(pilot)
+        assert app.focused is hl and screen.article.item is not None
+        assert screen.article.item.title.startswith("咸宁")
+        await pilot.press("escape")  # back to exactly where the search started
+        await settle(pilot)
+        assert not screen.searching and screen.source.kind is Kind.ALL
+        assert hl.current_id == before_id and hl.cursor == 3 and hl.row_height == 1
+        assert screen.article.item is not None and screen.article.item.id == before_item.id
+        assert app.focused is hl
+
+
+async def test_query_errors_show_in_the_bar(app_factory: Factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await open_search(pilot)
+        screen.search_bar.input.value = "since:yesterday"
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert screen.search_bar.query_one("#search-info").has_class("-error")
+        assert "since" in info(screen) and "\n" not in info(screen)
+        screen.search_bar.input.value = "since:2026-01-01"
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert not screen.search_bar.query_one("#search-info").has_class("-error")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.source.kind is Kind.ALL and len(screen.headlines.ids) == 9
+
+
+async def test_hits_page_in_as_the_list_scrolls(
+    app_factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loaders, "PAGE", 3)
+    app = app_factory()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await open_search(pilot)
+        await type_query(pilot, "is:unread")
+        assert len(screen.headlines.ids) == 9  # three pages, asked for as they came on screen
+        assert screen.search_total == 9 and screen.headlines.more == 0
+        assert len(set(screen.headlines.ids)) == 9
+
+
+async def test_saved_searches(store: Store, tmp_path: Path) -> None:
+    service = FakeService(Config(), store)
+    state = tmp_path / "state"
+    app = make_app(store, state, service=service)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await open_search(pilot)
+        await type_query(pilot, "Fresh")
+        assert screen.search_total == 0
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        rows = {r.label: r for r in screen.feed_list.rows if r.source.kind is Kind.SEARCH}
+        assert list(rows) == ["Fresh"] and rows["Fresh"].count == 0
+        assert json.loads((state / "ui-state.json").read_text())["searches"] == ["Fresh"]
+        await pilot.press("R")  # a refresh brings four "Fresh from ..." stories
+        await settle(pilot)
+        rows = {r.label: r for r in screen.feed_list.rows if r.source.kind is Kind.SEARCH}
+        assert rows["Fresh"].count == 4
+        screen.feed_list.select_source(rows["Fresh"].source)
+        await settle(pilot)
+        assert screen.source == rows["Fresh"].source and len(screen.headlines.ids) == 4
+        assert screen.status.place.startswith("/Fresh · 4 matches · 4 unread")
+        await pilot.press("enter")
+        await settle(pilot)
+        rows = {r.label: r for r in screen.feed_list.rows if r.source.kind is Kind.SEARCH}
+        assert rows["Fresh"].count == 3  # opening one read it
+        await pilot.press("S")  # on a saved search: forget it
+        await settle(pilot)
+        assert not [r for r in screen.feed_list.rows if r.source.kind is Kind.SEARCH]
+        assert screen.source.kind is Kind.ALL
+    assert json.loads((state / "ui-state.json").read_text())["searches"] == []
+
+
+async def test_saved_searches_come_back(app_factory: Factory, tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "ui-state.json").write_text(json.dumps({"searches": ["咸宁", "storm"]}))
+    app = app_factory()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        rows = [(r.label, r.count) for r in main(app).feed_list.rows if r.source.is_search]
+        assert rows == [("咸宁", 3), ("storm", 1)]
