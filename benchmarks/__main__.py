@@ -22,7 +22,12 @@ def _refresh_rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         return f"{fig['wall']:.2f} s ±{fig['spread']:.2f} (cpu {fig['cpu']:.2f} s, {fig['rss_mb']:.0f} MB)"
 
     def ratio(x: float | None, target: float) -> str:
-        return "-" if x is None else f"{x:.3f}× ({'ok' if x <= target else 'MISSED'} ≤{target}×)"
+        if x is None:
+            return "-"
+        if r["delay_ms"]:  # the targets are for the farm without latency; here show the floor
+            rounds = -(-r["feeds"] // 16)  # 16 requests at a time, each waiting delay_ms
+            return f"{x:.3f}× (network floor ≥{rounds * r['delay_ms'] / 1000:.1f} s)"
+        return f"{x:.3f}× ({'ok' if x <= target else 'MISSED'} ≤{target}×)"
 
     label = f"{r['feeds']}×{r['items']}" + (f", +{r['delay_ms']:g} ms" if r["delay_ms"] else "")
     return [
