@@ -22,22 +22,29 @@ def run(*cmd: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv with the built wheel installed (dependencies borrowed from the dev venv,
-    so no network is needed)."""
+    """A fresh venv with the built wheel installed by its own pip (offline), then given the dev
+    venv's packages as its dependencies, so no network is needed. The dev venv's pip must not
+    install it: pip would first uninstall the dev venv's own (editable) tidings."""
     tmp = tmp_path_factory.mktemp("wheel")
     run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
         "-w", tmp / "dist", ROOT, cwd=tmp)  # fmt: skip
     wheel = next((tmp / "dist").glob("tidings-*.whl"))
     fresh = tmp / "fresh"
-    run(sys.executable, "-m", "venv", "--without-pip", fresh, cwd=tmp)
+    run(sys.executable, "-m", "venv", fresh, cwd=tmp)
+    run(fresh / "bin" / "python", "-m", "pip", "install", "--no-deps", "--no-index", "-q",
+        wheel, cwd=tmp)  # fmt: skip
     purelib = Path(sysconfig.get_path("purelib", vars={"base": str(fresh), "platbase": str(fresh)}))
     (purelib / "dev-deps.pth").write_text(sysconfig.get_path("purelib") + "\n")
-    run(sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q",
-        "--prefix", fresh, wheel, cwd=tmp)  # fmt: skip
     return fresh
 
 
+def test_installing_the_wheel_leaves_the_dev_venv_alone(installed: Path) -> None:
+    """The dev venv still has its own tidings command afterwards (make run needs it)."""
+    assert (Path(sys.executable).parent / "tidings").exists()
+
+
 def test_the_wheel_runs_outside_the_source_tree(installed: Path, tmp_path: Path) -> None:
+    assert (installed / "bin" / "tidings").exists()
     env = dict(os.environ, TIDINGS_HOME=str(tmp_path / "home"), PYTHONPATH="")
     python = installed / "bin" / "python"
     where = run(python, "-c", "import reader; print(reader.__file__)", cwd=tmp_path, env=env)
