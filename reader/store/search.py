@@ -232,24 +232,40 @@ def count(conn: sqlite3.Connection, plan: Plan) -> int:
     return int(conn.execute(f"SELECT count(*) {source}", args).fetchone()[0])
 
 
+def title_words(marker: Highlighter, title: str) -> int:
+    """How many different query words a headline holds."""
+    return len({title[a:b].casefold() for a, b in marker.spans(title, 16)})
+
+
 def page(
-    conn: sqlite3.Connection, plan: Plan, by_date: bool, limit: int, offset: int
+    conn: sqlite3.Connection,
+    plan: Plan,
+    by_date: bool,
+    limit: int,
+    offset: int,
+    marker: Highlighter | None = None,
 ) -> tuple[list[tuple[int, float]], int | None]:
     """(item id, relevance) of the hits in [offset, offset + limit), best or newest first, and
     the total when finding them told it (else None: count them).
 
     Relevance is bm25 (title 8, author 3, feed 2, body 1) over the matches; past RANK_WINDOW
     matches only the newest RANK_WINDOW stored are ranked, so that a common word costs the same
-    few milliseconds as a rare one (news search favours the recent anyway)."""
+    few milliseconds as a rare one (news search favours the recent anyway). With a `marker`,
+    stories whose headline holds more of the query's words come first, bm25 within them:
+    FTS5's bm25 normalises by the whole row's length, so a long story with the words in its
+    headline would otherwise lose to a short one that mentions them once."""
     if plan.empty or limit <= 0:
         return [], 0 if plan.empty else None
     if plan.match is not None and not by_date:
-        source, args = _source(plan, bool(plan.where))
+        source, args = _source(plan, bool(plan.where) or marker is not None)
         window = max(RANK_WINDOW, limit + offset)
-        sql = f"SELECT s.rowid, -s.rank {source} ORDER BY s.rowid DESC LIMIT ?"
-        ranked = [(r[0], r[1]) for r in conn.execute(sql, [*args, window])]
-        total = len(ranked) if len(ranked) < window else None
-        ranked.sort(key=lambda r: (-r[1], -r[0]))
+        title = "i.title" if marker is not None else "''"
+        sql = f"SELECT s.rowid, -s.rank, {title} {source} ORDER BY s.rowid DESC LIMIT ?"
+        rows = conn.execute(sql, [*args, window]).fetchall()
+        total = len(rows) if len(rows) < window else None
+        boost = {r[0]: title_words(marker, r[2] or "") for r in rows} if marker else {}
+        ranked = [(r[0], r[1]) for r in rows]
+        ranked.sort(key=lambda r: (-boost.get(r[0], 0), -r[1], -r[0]))
         return ranked[offset : offset + limit], total
     source, args = _source(plan, True)
     sql = f"SELECT i.id, 0.0 {source} ORDER BY i.published DESC, i.id DESC LIMIT ? OFFSET ?"
@@ -274,14 +290,14 @@ def run(
     started = time.perf_counter()
     query = parse(text, now)
     plan = compile_query(conn, query)
-    ranked, total = page(conn, plan, query.by_date, limit, offset)
+    marker = Highlighter(query.include)
+    ranked, total = page(conn, plan, query.by_date, limit, offset, marker)
     if total is None:
         short = (ranked and len(ranked) < limit) or (not ranked and offset == 0 and limit > 0)
         total = offset + len(ranked) if short else count(conn, plan)
     ids = [item_id for item_id, _ in ranked]
     heads = {h.id: h for h in headlines_for(conn, ids)}
     texts = bodies(conn, ids)
-    marker = Highlighter(query.include)
     hits = tuple(
         Hit(heads[i], marker.title(heads[i].title), marker.snippet(texts.get(i, "")), score)
         for i, score in ranked

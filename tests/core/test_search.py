@@ -144,6 +144,22 @@ def test_a_title_match_ranks_above_a_body_match(store: Store) -> None:
     assert by_date.total == 0
 
 
+def test_a_long_story_with_the_words_in_its_headline_ranks_first(store: Store) -> None:
+    """FTS5's bm25 normalises by the whole row: without the headline preference a short story
+    that mentions the words once would beat a long one whose headline holds them."""
+    feed = store.feeds()[1]
+    long_body = "<p>" + "咸宁市民在树阴下下棋、听戏，欢声笑语不断。" * 80 + "禁毒工作取得成效。</p>"
+    story = item("long", "全市禁毒工作会议召开", long_body)
+    mention = item("short", "市民生活", "<p>禁毒宣传进社区。</p>")
+    store.store_parsed(feed.id, ParsedFeed("亚洲快讯", "", (story, mention), "rss20"), now=NOW)
+    ranked = keys(store.search("禁毒"))
+    assert set(ranked[:2]) == {"zh", "long"} and ranked[2] == "short"  # headline matches first
+    got = store.search("禁毒 sort:date")  # date order ignores the headline preference
+    assert [h.headline.published for h in got.hits] == sorted(
+        (h.headline.published for h in got.hits), reverse=True
+    )
+
+
 def test_paging_and_totals(store: Store) -> None:
     everything = store.search("", limit=2)
     assert everything.total == 6 and len(everything.hits) == 2
