@@ -64,11 +64,15 @@ def _pattern(term: Term) -> str | None:
     return r"[\W_]*".join(pieces)
 
 
+MAX_TERMS = 32  # words marked in a snippet (the longest first)
+
+
 class Highlighter:
     """Finds a query's words in text and cuts snippets around them."""
 
     def __init__(self, terms: Iterable[Term]) -> None:
         patterns = sorted({p for t in terms if (p := _pattern(t))}, key=len, reverse=True)
+        patterns = patterns[:MAX_TERMS]  # a hostile query of hundreds of words compiles slowly
         self._regex = re.compile("|".join(patterns), re.I) if patterns else None
 
     def spans(self, text: str, limit: int = 64) -> list[Span]:
