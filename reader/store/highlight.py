@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from reader.models import Snippet, Span
 from reader.searchtext import CJK
@@ -17,7 +18,7 @@ from reader.store.query import Term
 from reader.textsafe import one_line
 
 _UNIT = re.compile(f"[{CJK}]+|[^\\W_{CJK}]+")
-_LATIN = f"[^\\W_{CJK}]"
+_CJK_CHAR = re.compile(f"[{CJK}]")
 _SCAN = 20_000  # characters of a body searched for the snippet's matches (then the first one)
 _ELLIPSIS = "…"
 
@@ -48,20 +49,30 @@ def _unit_pattern(unit: str) -> str:
     return "".join(_VARIANTS.get(c, re.escape(c)) for c in unit)
 
 
-def _pattern(term: Term) -> str | None:
+@dataclass(frozen=True)
+class _Word:
+    """One query word as a regex (no look-arounds: those need the huge CJK class, and compiling
+    that costs ~10 ms per word, paid on every keystroke of a search as you type) and what its
+    matches must be checked for."""
+
+    pattern: str
+    starts_latin: bool  # a match must not follow a Latin letter or digit
+    ends_latin: bool  # ... nor be followed by one (or, for a prefix, runs on over them)
+    prefix: bool
+
+
+def _word(term: Term) -> _Word | None:
     units = _UNIT.findall(fold(term.text))
     if not units:
         return None
-    pieces = []
-    for k, unit in enumerate(units):
-        latin = not re.match(f"[{CJK}]", unit)
-        piece = _unit_pattern(unit)
-        if latin and k == 0:
-            piece = f"(?<!{_LATIN})" + piece
-        if latin and k == len(units) - 1:
-            piece += f"{_LATIN}*" if term.prefix else f"(?!{_LATIN})"
-        pieces.append(piece)
-    return r"[\W_]*".join(pieces)
+    pattern = r"[\W_]*".join(_unit_pattern(unit) for unit in units)
+    first, last = (not _CJK_CHAR.match(units[0])), (not _CJK_CHAR.match(units[-1]))
+    return _Word(pattern, first, last, term.prefix and last)
+
+
+def _latin(char: str) -> bool:
+    """A letter or digit of a script written with spaces (what unicode61 keeps in a word)."""
+    return char.isalnum() and not _CJK_CHAR.match(char)
 
 
 MAX_TERMS = 32  # words marked in a snippet (the longest first)
@@ -71,9 +82,11 @@ class Highlighter:
     """Finds a query's words in text and cuts snippets around them."""
 
     def __init__(self, terms: Iterable[Term]) -> None:
-        patterns = sorted({p for t in terms if (p := _pattern(t))}, key=len, reverse=True)
-        patterns = patterns[:MAX_TERMS]  # a hostile query of hundreds of words compiles slowly
-        self._regex = re.compile("|".join(patterns), re.I) if patterns else None
+        words = {w.pattern: w for t in terms if (w := _word(t))}
+        self._words = sorted(words.values(), key=lambda w: len(w.pattern), reverse=True)
+        self._words = self._words[:MAX_TERMS]  # longest first; hundreds would compile slowly
+        alternatives = "|".join(f"(?P<w{i}>{w.pattern})" for i, w in enumerate(self._words))
+        self._regex = re.compile(alternatives, re.I) if self._words else None
 
     def spans(self, text: str, limit: int = 64) -> list[Span]:
         """Where the words occur in `text` (at most `limit` places, in order)."""
@@ -81,11 +94,25 @@ class Highlighter:
             return []
         found: list[Span] = []
         for match in self._regex.finditer(text, 0, _SCAN):
-            if match.end() > match.start():
-                found.append(match.span())
+            span = self._checked(text, match)
+            if span is not None:
+                found.append(span)
                 if len(found) >= limit:
                     break
         return found
+
+    def _checked(self, text: str, match: re.Match[str]) -> Span | None:
+        """The match as a span if it stands on word boundaries (a prefix runs to its word's end)."""
+        word = self._words[int((match.lastgroup or "w0")[1:])]
+        start, end = match.span()
+        if end <= start or (word.starts_latin and start > 0 and _latin(text[start - 1])):
+            return None
+        if word.prefix:
+            while end < len(text) and _latin(text[end]):
+                end += 1
+        elif word.ends_latin and end < len(text) and _latin(text[end]):
+            return None
+        return (start, end)
 
     def title(self, title: str) -> Snippet:
         """The title on one line with its matches marked."""
