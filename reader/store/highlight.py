@@ -121,15 +121,16 @@ class Highlighter:
 
     def snippet(self, body: str, width: int = 160) -> Snippet:
         """About `width` terminal cells of `body` around the densest cluster of matches."""
-        spans = self.spans(body, 32)
+        most = len(self._words)  # a window holding every word cannot be bettered
+        spans = self.spans(body, 32 if most > 1 else 1)
         if not spans and self._regex is not None and len(body) > _SCAN:
             later = self._regex.search(body, _SCAN)
             spans = [later.span()] if later else []
         # sanitise a window of the raw text, not a whole long article
-        raw = max(0, _best(body, spans, width) - width) if spans else 0
+        raw = max(0, _best(body, spans, width, most) - width) if spans else 0
         text = one_line(body[raw : raw + width * 4])
         spans = self.spans(text)
-        begin = _start_before(text, _best(text, spans, width), width // 4) if spans else 0
+        begin = _start_before(text, _best(text, spans, width, most), width // 4) if spans else 0
         end = _cut(text, begin, width)
         lead = _ELLIPSIS if raw + begin > 0 else ""
         tail = _ELLIPSIS if end < len(text) or raw + width * 4 < len(body) else ""
@@ -162,8 +163,9 @@ def _cut(text: str, start: int, width: int) -> int:
     return end
 
 
-def _best(text: str, spans: Sequence[Span], width: int) -> int:
-    """The start of the match followed by the most distinct matched words within 2/3 `width`."""
+def _best(text: str, spans: Sequence[Span], width: int, most: int) -> int:
+    """The start of the match followed by the most distinct matched words within 2/3 `width`
+    (the first that holds `most` of them wins at once)."""
     reach = width * 2 // 3
     best, best_score, last = spans[0][0], 0, 0
     for first, (a, _) in enumerate(spans):
@@ -173,6 +175,8 @@ def _best(text: str, spans: Sequence[Span], width: int) -> int:
         score = len({text[x:y].lower() for x, y in spans[first : last + 1]})
         if score > best_score:
             best, best_score = a, score
+            if score >= most:
+                break
     return best
 
 
