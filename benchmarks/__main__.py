@@ -43,13 +43,20 @@ def _refresh_rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             f(r["newsboat_again"]),
             ratio(r["ratio_304"], 0.05),
         ),
+    ] + [
+        (f"{kind} ({label}) vs newsboat 1 thread", "(as above)", f(r[nb]), f"{r[key]:.3f}×")
+        for kind, nb, key in (
+            ("refresh cold", "newsboat_cold_1thread", "ratio_cold_1thread"),
+            ("refresh all-304", "newsboat_again_1thread", "ratio_304_1thread"),
+        )
+        if r.get(key) is not None
     ]
 
 
 BENCHES: dict[str, Callable[[int], tuple[dict[str, Any], list[tuple[str, str, str, str]]]]] = {
     "refresh": lambda runs: (res := refresh.run(runs=runs), _refresh_rows(res)),
     "refresh-latency": lambda runs: (
-        res := refresh.run(runs=runs, delay_ms=100),
+        res := refresh.run(runs=runs, delay_ms=100, single_thread=False),
         _refresh_rows(res),
     ),
     "extract": lambda runs: (res := extract.run(runs=runs), extract.rows(res)),

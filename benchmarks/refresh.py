@@ -60,67 +60,76 @@ def newsboat_pair(f: Farm, work: Path, n: int, threads: int = 16) -> tuple[Run, 
     return timed(cmd), timed(cmd)
 
 
-def run(runs: int = 3, feeds: int = 500, items: int = 50, delay_ms: float = 0.0) -> dict[str, Any]:
-    """Alternate tidings and newsboat `runs` times; medians, spreads and ratios."""
+def run(
+    runs: int = 3,
+    feeds: int = 500,
+    items: int = 50,
+    delay_ms: float = 0.0,
+    single_thread: bool = True,
+) -> dict[str, Any]:
+    """Alternate tidings and newsboat (reload-threads 16, and 1 when `single_thread`) `runs`
+    times; medians, spreads and ratios."""
     have_nb = newsboat() is not None
-    t_cold: list[Run] = []
-    t_warm: list[Run] = []
-    n_cold: list[Run] = []
-    n_warm: list[Run] = []
+    got: dict[str, list[Run]] = {
+        k: [] for k in ("t_cold", "t_304", "n_cold", "n_again", "n1_cold", "n1_again")
+    }
     checks: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="tidings-bench-") as tmp:
         work = Path(tmp)
         with farm(work, feeds, items, delay_ms) as f:
             for n in range(runs):
                 cold, warm, check = tidings_pair(f, work, n)
-                t_cold.append(cold)
-                t_warm.append(warm)
+                got["t_cold"].append(cold)
+                got["t_304"].append(warm)
                 checks.append(check)
                 if have_nb:
-                    nc, nw = newsboat_pair(f, work, n)
-                    n_cold.append(nc)
-                    n_warm.append(nw)
-    return summarise(t_cold, t_warm, n_cold, n_warm, checks, feeds, items, delay_ms)
+                    for threads, key in ((16, "n"), (1, "n1")) if single_thread else ((16, "n"),):
+                        nc, nw = newsboat_pair(f, work, n, threads)
+                        got[f"{key}_cold"].append(nc)
+                        got[f"{key}_again"].append(nw)
+    return summarise(got, checks, feeds, items, delay_ms)
+
+
+def _fig(xs: list[Run]) -> dict[str, float] | None:
+    if not xs:
+        return None
+    wall, spread = median_spread([r.wall for r in xs])
+    cpu, _ = median_spread([r.cpu for r in xs])
+    rss, _ = median_spread([r.rss_mb for r in xs])
+    return {"wall": wall, "spread": spread, "cpu": cpu, "rss_mb": rss, "runs": len(xs)}
+
+
+def _ratio(ts: list[Run], ns: list[Run]) -> float | None:
+    """The median of each tidings run's time over the newsboat run beside it."""
+    if not ns:
+        return None
+    return median_spread([t.wall / n.wall for t, n in zip(ts, ns, strict=True)])[0]
 
 
 def summarise(
-    t_cold: list[Run],
-    t_warm: list[Run],
-    n_cold: list[Run],
-    n_warm: list[Run],
+    got: dict[str, list[Run]],
     checks: list[dict[str, Any]],
     feeds: int,
     items: int,
     delay_ms: float,
 ) -> dict[str, Any]:
     """The figures of one refresh benchmark as a JSON-able dict."""
-
-    def fig(xs: list[Run]) -> dict[str, float] | None:
-        if not xs:
-            return None
-        wall, spread = median_spread([r.wall for r in xs])
-        cpu, _ = median_spread([r.cpu for r in xs])
-        rss, _ = median_spread([r.rss_mb for r in xs])
-        return {"wall": wall, "spread": spread, "cpu": cpu, "rss_mb": rss, "runs": len(xs)}
-
-    # ratios pair each tidings run with the newsboat run beside it, then take the median
-    def ratio(ts: list[Run], ns: list[Run]) -> float | None:
-        if not ns:
-            return None
-        return median_spread([t.wall / n.wall for t, n in zip(ts, ns, strict=True)])[0]
-
     return {
         "feeds": feeds,
         "items": items,
         "delay_ms": delay_ms,
-        "tidings_cold": fig(t_cold),
-        "tidings_304": fig(t_warm),
-        "newsboat_cold": fig(n_cold),
-        "newsboat_again": fig(n_warm),
-        "ratio_cold": ratio(t_cold, n_cold),
-        "ratio_304": ratio(t_warm, n_warm),
+        "tidings_cold": _fig(got["t_cold"]),
+        "tidings_304": _fig(got["t_304"]),
+        "newsboat_cold": _fig(got["n_cold"]),
+        "newsboat_again": _fig(got["n_again"]),
+        "newsboat_cold_1thread": _fig(got["n1_cold"]),
+        "newsboat_again_1thread": _fig(got["n1_again"]),
+        "ratio_cold": _ratio(got["t_cold"], got["n_cold"]),
+        "ratio_304": _ratio(got["t_304"], got["n_again"]),
+        "ratio_cold_1thread": _ratio(got["t_cold"], got["n1_cold"]),
+        "ratio_304_1thread": _ratio(got["t_304"], got["n1_again"]),
         "checks": checks[-1] if checks else {},
-        "note": "" if n_cold else NEWSBOAT_HINT,
+        "note": "" if got["n_cold"] else NEWSBOAT_HINT,
     }
 
 
