@@ -53,13 +53,30 @@ class Prompt(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class Chooser(ModalScreen[int | None]):
-    """Lines to choose one of (enter or a click); gives its index, or None on escape."""
+class ChoiceScreen(ModalScreen[int | None]):
+    """A modal list to choose from: the configured down/up keys move through its OptionList,
+    escape or q closes it with None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "cancel", "Close", id="close"),
         *keys.bindings_of("down", "up"),
     ]
+
+    def action_down(self) -> None:
+        """Next line."""
+        self.query_one(OptionList).action_cursor_down()
+
+    def action_up(self) -> None:
+        """Previous line."""
+        self.query_one(OptionList).action_cursor_up()
+
+    def action_cancel(self) -> None:
+        """Close without choosing."""
+        self.dismiss(None)
+
+
+class Chooser(ChoiceScreen):
+    """Lines to choose one of (enter or a click); gives its index, or None on escape."""
 
     def __init__(self, title: str, choices: Sequence[Content], hint: str) -> None:
         super().__init__()
@@ -78,15 +95,3 @@ class Chooser(ModalScreen[int | None]):
         """The chosen line."""
         event.stop()
         self.dismiss(event.option_index)
-
-    def action_down(self) -> None:
-        """Next line."""
-        self.query_one(OptionList).action_cursor_down()
-
-    def action_up(self) -> None:
-        """Previous line."""
-        self.query_one(OptionList).action_cursor_up()
-
-    def action_cancel(self) -> None:
-        """Close without choosing."""
-        self.dismiss(None)

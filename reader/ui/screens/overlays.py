@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from reader.models import Feed
 from reader.textsafe import one_line
 from reader.ui import keys
+from reader.ui.screens.dialogs import ChoiceScreen
 from reader.ui.timefmt import Dates
 
 CLOSE: list[BindingType] = [
@@ -84,13 +85,8 @@ class HelpScreen(Overlay):
         self.query_one("#help-scroll", VerticalScroll).scroll_up(animate=False)
 
 
-class LinkPicker(ModalScreen[int | None]):
+class LinkPicker(ChoiceScreen):
     """The story's links, numbered; enter, a click or typing the number opens one."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "cancel", "Close", id="close"),
-        *keys.bindings_of("down", "up"),
-    ]
 
     def __init__(self, links: Sequence[str]) -> None:
         super().__init__()
@@ -123,18 +119,6 @@ class LinkPicker(ModalScreen[int | None]):
                 self._typed = ""
                 if 1 <= number <= len(self.links):
                     self.dismiss(number)
-
-    def action_down(self) -> None:
-        """Next link."""
-        self.query_one(OptionList).action_cursor_down()
-
-    def action_up(self) -> None:
-        """Previous link."""
-        self.query_one(OptionList).action_cursor_up()
-
-    def action_cancel(self) -> None:
-        """Close without opening anything."""
-        self.dismiss(None)
 
 
 def health_rows(feeds: Sequence[Feed], dates: Dates) -> list[tuple[Text, ...]]:
