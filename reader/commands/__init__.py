@@ -16,6 +16,7 @@ from typing import Any, NoReturn, TypeAlias
 
 from reader import textsafe
 from reader.config import Config, load_config
+from reader.models import Headline
 from reader.paths import Paths, default_paths
 from reader.store.db import Store
 
@@ -112,3 +113,18 @@ def cmd_paths(ctx: Context, args: argparse.Namespace) -> int:
     out(f"data:   {ctx.paths.db_file}")
     out(f"cache:  {ctx.paths.cache_dir}")
     return 0
+
+
+def headline_json(h: Headline) -> dict[str, Any]:
+    """A headline as in `tidings list --json` (and each search hit)."""
+    return {
+        "id": h.id,
+        "feed": h.feed_url,
+        "feed_title": h.feed_title,
+        "title": h.title,
+        "link": h.link,
+        "author": h.author,
+        "published": iso(h.published),
+        "read": h.read,
+        "bookmarked": h.bookmarked,
+    }

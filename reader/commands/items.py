@@ -7,10 +7,10 @@ import asyncio
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reader import textsafe
-from reader.commands import Context, Subparsers, command, emit_json, iso, out, when
+from reader.commands import Context, Subparsers, command, emit_json, headline_json, out, when
 from reader.errors import DamagedStore, StoreError, UsageError
 from reader.models import Headline, Item, ItemQuery
 
@@ -57,23 +57,9 @@ def register(subs: Subparsers) -> None:
     bs.add_argument("--tags", action="store_true", help="list the tags in use")
 
 
-def _headline_json(h: Headline) -> dict[str, Any]:
-    return {
-        "id": h.id,
-        "feed": h.feed_url,
-        "feed_title": h.feed_title,
-        "title": h.title,
-        "link": h.link,
-        "author": h.author,
-        "published": iso(h.published),
-        "read": h.read,
-        "bookmarked": h.bookmarked,
-    }
-
-
 def _print_headlines(rows: list[Headline], as_json: bool) -> None:
     if as_json:
-        emit_json([_headline_json(h) for h in rows])
+        emit_json([headline_json(h) for h in rows])
         return
     for h in rows:
         flags = ("*" if h.bookmarked else " ") + (" " if h.read else "N")

@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 from reader import textsafe
-from reader.commands import Context, Subparsers, command, emit_json, iso, out, when
+from reader.commands import Context, Subparsers, command, emit_json, headline_json, out, when
 from reader.errors import StoreError, UsageError
 from reader.models import Hit, SearchResult, Snippet
 from reader.store.db import Store
@@ -99,15 +99,8 @@ def _json(result: SearchResult) -> dict[str, Any]:
         "unindexed": result.unindexed,
         "hits": [
             {
-                "id": hit.headline.id,
-                "feed": hit.headline.feed_url,
-                "feed_title": hit.headline.feed_title,
+                **headline_json(hit.headline),
                 "title": hit.title.text,
-                "link": hit.headline.link,
-                "author": hit.headline.author,
-                "published": iso(hit.headline.published),
-                "read": hit.headline.read,
-                "bookmarked": hit.headline.bookmarked,
                 "score": round(hit.score, 4),
                 "title_highlights": [list(s) for s in hit.title.spans],
                 "snippet": _snippet_json(hit.snippet),
