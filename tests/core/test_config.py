@@ -86,3 +86,71 @@ def test_tidings_home_relocates_everything(tmp_path: Path) -> None:
     assert paths.cache_dir == tmp_path / "cache"
     other = default_paths({})
     assert "tidings" in str(other.config_dir) and "tidings" in str(other.data_dir)
+
+
+def _sections() -> dict[str, type]:
+    from reader import config as cfg
+
+    return dict(cfg._SECTIONS)
+
+
+def _other_value(tp: object, default: object) -> tuple[str, object]:
+    """A TOML literal of the field's type that differs from its default, and its Python value."""
+    if tp is bool:
+        return ("false" if default else "true"), not default
+    if tp is int:
+        return "7", 7
+    if tp is float:
+        return "7.5", 7.5
+    if tp is str:
+        value = "after" if default == "open" else "something-else"
+        return f'"{value}"', value
+    return '["a", "{url}"]', ("a", "{url}")
+
+
+def test_every_key_of_every_section_reads() -> None:
+    import dataclasses
+    import typing
+
+    lines: list[str] = []
+    expected: dict[tuple[str, str], object] = {}
+    for name, cls in _sections().items():
+        lines.append(f"[{name}]")
+        hints = typing.get_type_hints(cls)
+        for f in dataclasses.fields(cls):
+            literal, value = _other_value(hints[f.name], getattr(cls(), f.name))
+            lines.append(f"{f.name} = {literal}")
+            expected[(name, f.name)] = value
+    cfg = parse_config("\n".join(lines))
+    for (section, key), value in expected.items():
+        assert getattr(getattr(cfg, section), key) == value, (section, key)
+
+
+def test_every_key_is_documented_in_the_readme() -> None:
+    import dataclasses
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for name, cls in _sections().items():
+        for f in dataclasses.fields(cls):
+            assert f"`[{name}] {f.name}`" in readme or f"`{f.name}`" in readme, f"[{name}] {f.name}"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[store]\nkeep_days = -1", "config.toml: store:"),
+        (
+            "[fulltext]\nfeeds = 'https://x'",
+            "config.toml: fulltext.feeds: expected a list of strings",
+        ),
+        (
+            "[summary]\ncommand = 'llm -s'",
+            "config.toml: summary.command: expected a list of strings",
+        ),
+        ("[summary]\ntimeout = 0", "config.toml: summary:"),
+    ],
+)
+def test_new_sections_reject_bad_values(text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_config(text)
+    assert str(err.value).startswith(message)
