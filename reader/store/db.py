@@ -14,104 +14,18 @@ import sqlite3
 import threading
 import time
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from reader.errors import StoreError
 from reader.models import Feed, Headline, Item, ItemQuery, ParsedFeed, ParsedItem, SearchResult
 from reader.store import bookmarks as marksql
-from reader.store import integrity
+from reader.store import feeds as feedsql
+from reader.store import integrity, schema
 from reader.store import items as itemsql
+from reader.store.connect import connect
 from reader.store.lock import WriterLock
-from reader.store.schema import APPLICATION_ID, LATEST, MIGRATIONS
-
-FEED_COLUMNS = (
-    "id, url, title, site_url, etag, last_modified, last_checked, last_ok, last_error,"
-    " error_streak, http_status, retry_after, gone, added, full_text,"
-    " (SELECT group_concat(tag, char(31)) FROM"
-    "  (SELECT tag FROM feed_tags t WHERE t.feed_id = feeds.id ORDER BY tag)) AS tags"
-)
-
-
-def _feed(row: sqlite3.Row) -> Feed:
-    tags = tuple(row["tags"].split("\x1f")) if row["tags"] else ()
-    return Feed(
-        id=row["id"],
-        url=row["url"],
-        title=row["title"],
-        site_url=row["site_url"],
-        tags=tags,
-        etag=row["etag"],
-        last_modified=row["last_modified"],
-        last_checked=row["last_checked"],
-        last_ok=row["last_ok"],
-        last_error=row["last_error"],
-        error_streak=row["error_streak"],
-        http_status=row["http_status"],
-        retry_after=row["retry_after"],
-        gone=bool(row["gone"]),
-        added=row["added"],
-        full_text=bool(row["full_text"]),
-    )
-
-
-# The search index's SQL functions (store/search.register_functions has the same table): the
-# triggers call them, so every connection has them, but the search modules load on the first
-# call rather than at import (~14 ms of the reader's start-up, before its first paint).
-_SEARCH_FUNCTIONS = (("tidings_index", 1, "_index"), ("tidings_index_body", 4, "_index_body"),
-                     ("tidings_feed", 1, "feed_token"))  # fmt: skip
-
-
-def _search_function(name: str) -> Callable[..., str]:
-    found: list[Callable[..., str]] = []
-
-    def call(*args: object) -> str:
-        if not found:
-            from reader.store import search
-
-            found.append(getattr(search, name))
-        return found[0](*args)
-
-    return call
-
-
-def _register_search_functions(conn: sqlite3.Connection) -> None:
-    for sql_name, arity, name in _SEARCH_FUNCTIONS:
-        conn.create_function(sql_name, arity, _search_function(name), deterministic=True)
-
-
-def _open_connection(path: Path, mode: str) -> tuple[sqlite3.Connection, int]:
-    uri = f"{path.resolve().as_uri()}?mode={mode}"
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-    try:
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA busy_timeout = 5000")
-        conn.execute("PRAGMA foreign_keys = ON")
-        _register_search_functions(conn)  # the search index's triggers call them
-        return conn, conn.execute("PRAGMA application_id").fetchone()[0]
-    except BaseException:
-        conn.close()
-        raise
-
-
-def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
-    integrity.check_header(path)
-    try:
-        try:
-            conn, app_id = _open_connection(path, "ro" if readonly else "rwc")
-        except sqlite3.OperationalError as exc:
-            if not (readonly and integrity.unwritable_place(path, exc)):
-                raise
-            # a read-only directory: SQLite cannot make the WAL index beside the file, and no
-            # one can write the file there either, so it is read as immutable
-            conn, app_id = _open_connection(path, "ro&immutable=1")
-    except sqlite3.Error as exc:
-        raise integrity.translate(path, exc, "open the database") from None
-    if app_id not in (0, APPLICATION_ID):
-        conn.close()
-        raise StoreError(f"{path}: not a tidings database (application_id {app_id:#x})")
-    return conn
 
 
 class Store:
@@ -138,7 +52,7 @@ class Store:
             lock = WriterLock(path)
             lock.acquire()
         try:
-            conn = _connect(path, readonly)
+            conn = connect(path, readonly)
         except BaseException:
             if not readonly:
                 lock.release()
@@ -171,45 +85,10 @@ class Store:
 
     # ---- schema -------------------------------------------------------------------------
     def _check_version(self, *, migrate: bool) -> None:
-        with integrity.errors(self.path, "open the database"):
-            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > LATEST:
-            raise StoreError(
-                f"{self.path}: written by a newer tidings (schema {version}; this one knows"
-                f" up to {LATEST}); upgrade tidings, the database is left untouched"
-            )
-        integrity.probe(self.conn, self.path)  # before anything is written
-        if version == LATEST:
-            if migrate:
-                self.conn.execute("PRAGMA journal_mode = WAL")
-            return
-        if not migrate:
-            raise StoreError(f"{self.path}: needs an upgrade; run any writing command first")
-        if version == 0:
-            # 16 KiB pages: article texts of a few KB fit several to a page; a bulk refresh
-            # writes ~25% faster and the file is ~20% smaller than with 4 KiB pages.
-            self.conn.execute("PRAGMA page_size = 16384")
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self._migrate(version)
-
-    def _migrate(self, version: int) -> None:
-        with self.transaction(durable=True):
-            if (
-                version == 0
-                and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            ):
-                raise StoreError(f"{self.path}: not a tidings database (it already has tables)")
-            for number, statements in enumerate(MIGRATIONS[version:], version + 1):
-                try:
-                    for sql in statements:
-                        self.conn.execute(sql)
-                except sqlite3.Error as exc:
-                    raise StoreError(
-                        f"{self.path}: upgrade to schema {number} failed ({exc});"
-                        " the database is unchanged"
-                    ) from None
-            self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            self.conn.execute(f"PRAGMA user_version = {LATEST}")
+        version = schema.version_to_upgrade(self.conn, self.path, migrate=migrate)
+        if version is not None:
+            with self.transaction(durable=True):
+                schema.upgrade(self.conn, self.path, version)
 
     @contextmanager
     def transaction(self, *, durable: bool = False) -> Iterator[sqlite3.Connection]:
@@ -284,45 +163,28 @@ class Store:
     # ---- feeds --------------------------------------------------------------------------
     def feeds(self) -> list[Feed]:
         """Every subscribed feed, in the order they were added."""
-        rows = self._read(f"SELECT {FEED_COLUMNS} FROM feeds WHERE subscribed = 1 ORDER BY id")
-        return [_feed(r) for r in rows]
+        with self._reading() as conn:
+            return feedsql.select(conn, "subscribed = 1 ORDER BY id")
 
     def feed(self, url: str) -> Feed | None:
         """The subscribed feed with this URL, if any."""
-        rows = self._read(
-            f"SELECT {FEED_COLUMNS} FROM feeds WHERE url = ? AND subscribed = 1", (url,)
-        )
-        return _feed(rows[0]) if rows else None
+        with self._reading() as conn:
+            found = feedsql.select(conn, "url = ? AND subscribed = 1", (url,))
+        return found[0] if found else None
 
     def feed_by_id(self, feed_id: int) -> Feed | None:
         """The feed with this id (subscribed or kept for its bookmarks)."""
-        rows = self._read(f"SELECT {FEED_COLUMNS} FROM feeds WHERE id = ?", (feed_id,))
-        return _feed(rows[0]) if rows else None
+        with self._reading() as conn:
+            found = feedsql.select(conn, "id = ?", (feed_id,))
+        return found[0] if found else None
 
     def add_feed(
         self, url: str, *, title: str = "", tags: Iterable[str] = (), site_url: str = ""
     ) -> tuple[Feed, bool]:
         """Subscribe to `url` (tags are added to any it has); returns (feed, newly_added)."""
         with self.transaction(durable=True) as conn:
-            row = conn.execute("SELECT id, subscribed FROM feeds WHERE url = ?", (url,)).fetchone()
-            created = row is None or not row["subscribed"]
-            if row is None:
-                feed_id = conn.execute(
-                    "INSERT INTO feeds (url, title, site_url, added) VALUES (?, ?, ?, ?)",
-                    (url, title, site_url, int(time.time())),
-                ).lastrowid
-            else:
-                feed_id = row["id"]
-                conn.execute(
-                    "UPDATE feeds SET subscribed = 1, title = CASE WHEN ? != '' THEN ?"
-                    " ELSE title END WHERE id = ?",
-                    (title, title, feed_id),
-                )
-            conn.executemany(
-                "INSERT OR IGNORE INTO feed_tags (feed_id, tag) VALUES (?, ?)",
-                [(feed_id, t) for t in marksql.clean_tags(tags)],  # one line: \x1f separates
-            )
-        feed = self.feed_by_id(int(feed_id or 0))
+            feed_id, created = feedsql.subscribe(conn, url, title, tags, site_url)
+        feed = self.feed_by_id(feed_id)
         assert feed is not None
         return feed, created
 
@@ -332,29 +194,13 @@ class Store:
         Unbookmarked items go; bookmarked ones stay readable under the old feed's name.
         """
         with self.transaction(durable=True) as conn:
-            row = conn.execute(
-                "SELECT id FROM feeds WHERE url = ? AND subscribed = 1", (url,)
-            ).fetchone()
-            if row is None:
-                return None
-            conn.execute("DELETE FROM items WHERE feed_id = ? AND bookmarked = 0", (row["id"],))
-            kept = conn.execute(
-                "SELECT count(*) FROM items WHERE feed_id = ?", (row["id"],)
-            ).fetchone()[0]
-            if kept:
-                conn.execute("UPDATE feeds SET subscribed = 0 WHERE id = ?", (row["id"],))
-            else:
-                conn.execute("DELETE FROM feeds WHERE id = ?", (row["id"],))
-            return int(kept)
+            return feedsql.unsubscribe(conn, url)
 
     def set_tags(self, feed_id: int, tags: Iterable[str]) -> None:
         """Replace a feed's tags."""
         with self.transaction(durable=True) as conn:
             conn.execute("DELETE FROM feed_tags WHERE feed_id = ?", (feed_id,))
-            conn.executemany(
-                "INSERT OR IGNORE INTO feed_tags (feed_id, tag) VALUES (?, ?)",
-                [(feed_id, t) for t in marksql.clean_tags(tags)],
-            )
+            feedsql.add_tags(conn, feed_id, tags)
 
     # ---- refresh results (one transaction per feed) -------------------------------------
     def store_parsed(
@@ -376,15 +222,7 @@ class Store:
             new = itemsql.upsert_items(conn, feed_id, parsed.items, now)
             current = {i.key for i in parsed.items}
             itemsql.trim_feed(conn, feed_id, max_items, current, keep_days=keep_days, now=now)
-            conn.execute(
-                "UPDATE feeds SET title = CASE WHEN ? != '' THEN ? ELSE title END,"
-                " site_url = CASE WHEN ? != '' THEN ? ELSE site_url END,"
-                " etag = ?, last_modified = ?, last_checked = ?, last_ok = ?,"
-                " last_error = ?, error_streak = 0, http_status = ?, retry_after = NULL,"
-                " gone = 0 WHERE id = ?",
-                (parsed.title, parsed.title, parsed.site_url, parsed.site_url, etag,
-                 last_modified, now, now, parsed.warning, status, feed_id),
-            )  # fmt: skip
+            feedsql.fetched(conn, feed_id, parsed, (etag, last_modified, status), now)
         return new
 
     def import_items(
@@ -410,13 +248,8 @@ class Store:
 
     def mark_not_modified(self, feed_ids: Sequence[int], now: int | None = None) -> None:
         """Record a 304 for these feeds: only the check time (and a cleared error) change."""
-        now = int(time.time()) if now is None else now
         with self.transaction() as conn:
-            conn.executemany(
-                "UPDATE feeds SET last_checked = ?, http_status = 304, error_streak = 0,"
-                " last_error = '', retry_after = NULL WHERE id = ?",
-                [(now, i) for i in feed_ids],
-            )
+            feedsql.not_modified(conn, feed_ids, int(time.time()) if now is None else now)
 
     def record_failure(
         self,
@@ -431,19 +264,12 @@ class Store:
         """Record a failed fetch or parse; the feed's items are left as they were."""
         now = int(time.time()) if now is None else now
         with self.transaction() as conn:
-            conn.execute(
-                "UPDATE feeds SET last_checked = ?, last_error = ?, http_status = ?,"
-                " error_streak = error_streak + 1, retry_after = ?, gone = ? WHERE id = ?",
-                (now, error, status, retry_after, int(gone), feed_id),
-            )
+            feedsql.failed(conn, feed_id, error, status, retry_after, gone, now)
 
     def move_feed(self, feed_id: int, new_url: str) -> bool:
         """A permanent redirect: store the new URL (False when it is already another feed)."""
         with self.transaction(durable=True) as conn:
-            if conn.execute("SELECT 1 FROM feeds WHERE url = ?", (new_url,)).fetchone():
-                return False
-            conn.execute("UPDATE feeds SET url = ? WHERE id = ?", (new_url, feed_id))
-            return True
+            return feedsql.move(conn, feed_id, new_url)
 
     # ---- items --------------------------------------------------------------------------
     def headlines(self, query: ItemQuery | None = None) -> list[Headline]:

@@ -6,6 +6,12 @@ headlines then reads a few MB of pages, not every article body.
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
+from reader.errors import StoreError
+from reader.store import integrity
+
 APPLICATION_ID = 0x7469_646E  # "tidn"
 
 # Search (migration 3, see store/search.py). Removing an entry from the contentless index takes
@@ -141,3 +147,45 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 )
 
 LATEST = len(MIGRATIONS)
+
+
+def version_to_upgrade(conn: sqlite3.Connection, path: Path, *, migrate: bool) -> int | None:
+    """Check the opened database's schema version: None when it is current, else the version
+    to upgrade from (the journal is switched to WAL first). A newer schema, a damaged file, or
+    an old one opened read-only is refused with StoreError, the file untouched."""
+    with integrity.errors(path, "open the database"):
+        version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > LATEST:
+        raise StoreError(
+            f"{path}: written by a newer tidings (schema {version}; this one knows"
+            f" up to {LATEST}); upgrade tidings, the database is left untouched"
+        )
+    integrity.probe(conn, path)  # before anything is written
+    if version == LATEST:
+        if migrate:
+            conn.execute("PRAGMA journal_mode = WAL")
+        return None
+    if not migrate:
+        raise StoreError(f"{path}: needs an upgrade; run any writing command first")
+    if version == 0:
+        # 16 KiB pages: article texts of a few KB fit several to a page; a bulk refresh
+        # writes ~25% faster and the file is ~20% smaller than with 4 KiB pages.
+        conn.execute("PRAGMA page_size = 16384")
+    conn.execute("PRAGMA journal_mode = WAL")
+    return version
+
+
+def upgrade(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    """Apply the migrations after `version`; the caller holds the one transaction."""
+    if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        raise StoreError(f"{path}: not a tidings database (it already has tables)")
+    for number, statements in enumerate(MIGRATIONS[version:], version + 1):
+        try:
+            for sql in statements:
+                conn.execute(sql)
+        except sqlite3.Error as exc:
+            raise StoreError(
+                f"{path}: upgrade to schema {number} failed ({exc}); the database is unchanged"
+            ) from None
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version = {LATEST}")

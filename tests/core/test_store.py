@@ -75,10 +75,10 @@ def test_foreign_databases_are_refused(tmp_path: Path) -> None:
 
 
 def test_migration_runs_in_one_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from reader.store import db as dbmod
+    from reader.store import schema
 
-    broken = ((*dbmod.MIGRATIONS[0], "CREATE TABLE feeds (x)"),)  # fails at the last statement
-    monkeypatch.setattr(dbmod, "MIGRATIONS", broken)
+    broken = ((*schema.MIGRATIONS[0], "CREATE TABLE feeds (x)"),)  # fails at the last statement
+    monkeypatch.setattr(schema, "MIGRATIONS", broken)
     with pytest.raises(StoreError, match="upgrade to schema 1 failed"):
         Store.open(tmp_path / "t.db")
     conn = sqlite3.connect(tmp_path / "t.db")
