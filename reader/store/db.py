@@ -25,6 +25,7 @@ from reader.store import feeds as feedsql
 from reader.store import integrity, schema
 from reader.store import items as itemsql
 from reader.store.connect import connect
+from reader.store.counting import Counter
 from reader.store.lock import WriterLock
 
 
@@ -37,6 +38,7 @@ class Store:
         self.path = path
         self._lock = lock
         self._mutex = threading.RLock()
+        self._counter = Counter(path)  # counts search matches beside the ranking query
 
     @classmethod
     def open(cls, path: Path, *, readonly: bool = False) -> Store:
@@ -68,6 +70,7 @@ class Store:
     def close(self) -> None:
         """Close the connection and release the writer lock."""
         with self._mutex:
+            self._counter.close()
             self.conn.close()
             if self._lock is not None:
                 self._lock.release()
@@ -365,7 +368,7 @@ class Store:
         if self.writable:
             self.index_pending()
         with self._reading("search") as conn:
-            return searchsql.run(conn, query, limit, offset)
+            return searchsql.run(conn, query, limit, offset, counter=self._counter)
 
     def search_count(self, query: str) -> int:
         """How many items match `query` (no ranking or snippets: cheap enough for a list of
