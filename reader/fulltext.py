@@ -19,6 +19,7 @@ refresh for the new items of feeds marked for full text (`tidings add --full-tex
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -78,9 +79,16 @@ class FullText:
     is given). With a read-only store the articles are returned but not kept.
     """
 
-    def __init__(self, config: Config, store: Store, fetcher: Fetcher | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        fetcher: Fetcher | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.config = config
         self.store = store
+        self.clock = clock  # when a failure happened, and what `wanted` calls now
         self._fetcher = fetcher
         self._own = fetcher is None
         self._limit = asyncio.Semaphore(config.fulltext.concurrency)
@@ -117,9 +125,10 @@ class FullText:
             try:
                 article = await fetch_article(self._fetcher, item.link)
             except ReaderError as exc:
-                return FullTextResult(item_id, error=str(exc))
+                transient = isinstance(exc, FetchError) and exc.status is None
+                return await self._failed(item_id, str(exc), lasting=not transient)
             except Exception as exc:  # one page's surprise never stops the others
-                return FullTextResult(item_id, error=f"extraction failed: {exc!r}")
+                return await self._failed(item_id, f"extraction failed: {exc!r}", lasting=True)
         if not self.store.writable:
             return FullTextResult(item_id, article)
         try:
@@ -127,6 +136,16 @@ class FullText:
         except ReaderError as exc:
             return FullTextResult(item_id, article, error=f"not stored: {exc}")
         return FullTextResult(item_id, article, stored=True)
+
+    async def _failed(self, item_id: int, error: str, *, lasting: bool) -> FullTextResult:
+        """The result of a failed page; a `lasting` failure (an HTTP error, a page with no
+        article) is noted so that `backfill` waits before trying it again. A network that is
+        down is not the page's fault: those are tried again on the next backfill."""
+        if lasting and self.store.writable:
+            with contextlib.suppress(ReaderError):
+                now = int(self.clock())
+                await asyncio.to_thread(self.store.full_text_failed, item_id, error, now)
+        return FullTextResult(item_id, error=error)
 
     async def fetch_many(
         self,
@@ -145,13 +164,15 @@ class FullText:
 
     def wanted(self, now: float | None = None) -> list[int]:
         """Items that should have their full text and lack it: bookmarks (unless
-        `[fulltext] bookmarks = false`) and new items of full-text feeds."""
-        now = time.time() if now is None else now
+        `[fulltext] bookmarks = false`) and new items of full-text feeds, but not those whose
+        page failed lately (tried again an hour later, then after twice as long each time)."""
+        now = self.clock() if now is None else now
         return self.store.wanting_full_text(
             bookmarks=self.config.fulltext.bookmarks,
             feed_urls=self.config.fulltext.feeds,
             since=int(now) - NEW_ITEM_WINDOW,
             limit=BACKFILL_LIMIT,
+            now=int(now),
         )
 
     async def backfill(self) -> list[FullTextResult]:

@@ -29,12 +29,22 @@ def tag_counts(conn: sqlite3.Connection) -> list[tuple[str, int]]:
     return [(r[0], r[1]) for r in rows]
 
 
+RETRY_FIRST = 3600  # seconds before a failed page is tried again; doubled each time
+RETRY_MOST = 7 * 86400
+
+
 def wanting_full_text(
-    conn: sqlite3.Connection, *, bookmarks: bool, feed_urls: Iterable[str], since: int, limit: int
+    conn: sqlite3.Connection,
+    *,
+    bookmarks: bool,
+    feed_urls: Iterable[str],
+    since: int,
+    limit: int,
+    now: int,
 ) -> list[int]:
     """Items with a link and no full text yet that should have it, newest first: bookmarks
     (when `bookmarks`), and items first seen since `since` in feeds marked for full text or
-    listed in `feed_urls`."""
+    listed in `feed_urls`; not those whose page failed and waits to be tried again."""
     urls = list(feed_urls)
     marks = ",".join("?" * len(urls)) or "NULL"
     rows = conn.execute(
@@ -43,7 +53,30 @@ def wanting_full_text(
         " SELECT id FROM items WHERE first_seen >= ? AND feed_id IN"
         f" (SELECT id FROM feeds WHERE full_text = 1 OR url IN ({marks})))"
         " AND i.link != '' AND t.full_text = ''"
+        " AND i.id NOT IN (SELECT item_id FROM full_text_failures WHERE retry_after > ?)"
         " ORDER BY i.bookmarked DESC, i.published DESC, i.id DESC LIMIT ?",
-        (int(bookmarks), since, *urls, limit),
+        (int(bookmarks), since, *urls, now, limit),
     )
     return [r[0] for r in rows]
+
+
+def full_text_failed(conn: sqlite3.Connection, item_id: int, error: str, now: int) -> int:
+    """Note that the item's page failed; returns when it may be tried again (an hour after the
+    first failure, then twice as long each time, at most a week)."""
+    row = conn.execute(
+        "SELECT tries FROM full_text_failures WHERE item_id = ?", (item_id,)
+    ).fetchone()
+    tries = (int(row[0]) if row else 0) + 1
+    retry: int = now + min(RETRY_FIRST * 2 ** min(tries - 1, 20), RETRY_MOST)
+    conn.execute(
+        "INSERT OR REPLACE INTO full_text_failures (item_id, tries, retry_after, error)"
+        " SELECT id, ?, ?, ? FROM items WHERE id = ?",
+        (tries, retry, error[:500], item_id),
+    )
+    return retry
+
+
+def set_full_text(conn: sqlite3.Connection, item_id: int, text: str) -> None:
+    """Store an item's extracted full text (and forget that its page ever failed)."""
+    conn.execute("UPDATE item_texts SET full_text = ? WHERE item_id = ?", (text, item_id))
+    conn.execute("DELETE FROM full_text_failures WHERE item_id = ?", (item_id,))

@@ -1,24 +1,16 @@
-"""The SQLite store: opening, migrations, the writer lock, transactions, and feed records.
-
-WAL journal, foreign keys, busy_timeout, a fixed application_id and user_version migrations
-applied in one transaction. Refresh writes run with synchronous=NORMAL: in WAL mode that keeps
-the database consistent through any crash and loses nothing on a process kill, only (on power
-loss) the last refresh, which the next refresh fetches again. A person's own acts (bookmarks,
-read marks, subscriptions) are committed with synchronous=FULL, so they survive power loss too.
+"""The SQLite store: opening (connect.py), migrations (schema.py), the writer lock (lock.py),
+and every read and write the reader makes, each in its transaction (transactions.py); the SQL
+of each part lives in feeds.py, items.py, bookmarks.py and search.py.
 """
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
-import threading
 import time
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from reader.errors import StoreError
 from reader.models import Feed, Headline, Item, ItemQuery, ParsedFeed, ParsedItem, SearchResult
 from reader.store import bookmarks as marksql
 from reader.store import feeds as feedsql
@@ -27,17 +19,15 @@ from reader.store import items as itemsql
 from reader.store.connect import connect
 from reader.store.counting import Counter
 from reader.store.lock import WriterLock
+from reader.store.transactions import Transactions
 
 
-class Store:
+class Store(Transactions):
     """The open database. Methods are safe to call from any one thread at a time (a lock
     serialises them), so a UI thread and a refresh writer thread can share one Store."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, lock: WriterLock | None) -> None:
-        self.conn = conn
-        self.path = path
-        self._lock = lock
-        self._mutex = threading.RLock()
+        super().__init__(conn, path, lock)
         self._counter = Counter(path)  # counts search matches beside the ranking query
 
     @classmethod
@@ -81,87 +71,12 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @property
-    def writable(self) -> bool:
-        """True when this Store holds the writer lock."""
-        return self._lock is not None
-
     # ---- schema -------------------------------------------------------------------------
     def _check_version(self, *, migrate: bool) -> None:
         version = schema.version_to_upgrade(self.conn, self.path, migrate=migrate)
         if version is not None:
             with self.transaction(durable=True):
                 schema.upgrade(self.conn, self.path, version)
-
-    @contextmanager
-    def transaction(self, *, durable: bool = False) -> Iterator[sqlite3.Connection]:
-        """One write transaction (BEGIN IMMEDIATE ... COMMIT, rolled back on error).
-
-        `durable` commits with synchronous=FULL (a person's own act); otherwise NORMAL.
-        Inside another transaction (a batch, see `batch()`) this is a savepoint instead: it
-        is still all-or-nothing, and becomes permanent when the batch commits.
-        """
-        if not self.writable:
-            raise StoreError(f"{self.path}: opened read-only")
-        with self._mutex:
-            if self.conn.in_transaction:
-                with self._savepoint():
-                    yield self.conn
-                return
-            self.conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
-            with integrity.errors(self.path, "write"):
-                self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.conn
-            except sqlite3.Error as exc:
-                self._undo("ROLLBACK")
-                raise integrity.translate(self.path, exc, "write") from None
-            except BaseException:
-                self._undo("ROLLBACK")
-                raise
-            try:
-                self.conn.execute("COMMIT")
-            except sqlite3.Error as exc:
-                self._undo("ROLLBACK")
-                raise integrity.translate(self.path, exc, "write") from None
-
-    @contextmanager
-    def _savepoint(self) -> Iterator[None]:
-        self.conn.execute("SAVEPOINT part")
-        try:
-            yield
-        except sqlite3.Error as exc:
-            self._undo("ROLLBACK TO part", "RELEASE part")
-            raise integrity.translate(self.path, exc, "write") from None
-        except BaseException:
-            self._undo("ROLLBACK TO part", "RELEASE part")
-            raise
-        self.conn.execute("RELEASE part")
-
-    def _undo(self, *statements: str) -> None:
-        """Roll back what is left to roll back: on some errors (a full disk, I/O) SQLite has
-        already rolled the whole transaction back, and a second ROLLBACK would hide the cause."""
-        if self.conn.in_transaction:
-            with contextlib.suppress(sqlite3.Error):
-                for sql in statements:
-                    self.conn.execute(sql)
-
-    @contextmanager
-    def _reading(self, doing: str = "read") -> Iterator[sqlite3.Connection]:
-        """The connection under the mutex; a SQLite error becomes a StoreError (DamagedStore
-        when the file is damaged)."""
-        with self._mutex, integrity.errors(self.path, doing):
-            yield self.conn
-
-    def batch(self, *, durable: bool = False) -> AbstractContextManager[sqlite3.Connection]:
-        """A group commit: the transactions inside become savepoints of one transaction, so a
-        refresh writes shared index pages once per batch instead of once per feed. Each
-        inner transaction stays all-or-nothing; a crash loses the batch, never half a feed."""
-        return self.transaction(durable=durable)
-
-    def _read(self, sql: str, args: Sequence[object] = ()) -> list[sqlite3.Row]:
-        with self._reading() as conn:
-            return conn.execute(sql, args).fetchall()
 
     # ---- feeds --------------------------------------------------------------------------
     def feeds(self) -> list[Feed]:
@@ -331,7 +246,12 @@ class Store:
     def set_full_text(self, item_id: int, text: str) -> None:
         """Store an article's extracted full text."""
         with self.transaction() as conn:
-            conn.execute("UPDATE item_texts SET full_text = ? WHERE item_id = ?", (text, item_id))
+            marksql.set_full_text(conn, item_id, text)
+
+    def full_text_failed(self, item_id: int, error: str, now: int | None = None) -> int:
+        """Note that the item's page failed: returns when backfill may try it again."""
+        with self.transaction() as conn:
+            return marksql.full_text_failed(conn, item_id, error, now or int(time.time()))
 
     # ---- bookmark tags and full text (SQL in store/bookmarks.py) --------------------------
     def set_item_tags(self, item_id: int, tags: Iterable[str]) -> bool:
@@ -350,13 +270,20 @@ class Store:
             conn.execute("UPDATE feeds SET full_text = ? WHERE id = ?", (int(on), feed_id))
 
     def wanting_full_text(
-        self, *, bookmarks: bool, feed_urls: Iterable[str] = (), since: int = 0, limit: int = 500
+        self,
+        *,
+        bookmarks: bool,
+        feed_urls: Iterable[str] = (),
+        since: int = 0,
+        limit: int = 500,
+        now: int | None = None,
     ) -> list[int]:
         """Items that should have their full text and do not yet (see bookmarks.py)."""
         with self._reading():
             return marksql.wanting_full_text(
-                self.conn, bookmarks=bookmarks, feed_urls=feed_urls, since=since, limit=limit
-            )
+                self.conn, bookmarks=bookmarks, feed_urls=feed_urls, since=since, limit=limit,
+                now=int(time.time()) if now is None else now,
+            )  # fmt: skip
 
     # ---- search (store/search.py; the query language in store/query.py) -------------------
     def search(self, query: str, limit: int = 50, offset: int = 0) -> SearchResult:

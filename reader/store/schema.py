@@ -144,6 +144,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         FROM items i LEFT JOIN item_texts t ON t.item_id = i.id""",
         "INSERT INTO feed_search (rowid, title) SELECT id, tidings_index(title) FROM feeds",
     ),
+    # 4: full-text pages that failed (an HTTP error, no article in the page), so that a
+    # bookmark's broken page is tried again after a growing pause, not on every refresh
+    (
+        """CREATE TABLE full_text_failures (
+            item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+            tries INTEGER NOT NULL,
+            retry_after INTEGER NOT NULL,
+            error TEXT NOT NULL
+        )""",
+    ),
 )
 
 LATEST = len(MIGRATIONS)

@@ -176,6 +176,43 @@ def test_extract_a_url(server: Loopback) -> None:
     assert "Copyright" not in done.stdout
 
 
+def test_a_broken_page_waits_longer_each_time_before_backfill_tries_it_again(
+    server: Loopback, store: Store
+) -> None:
+    url = server.serve("/menu.html", b"<html><body><a href='/'>home</a></body></html>",
+                       content_type="text/html")  # fmt: skip
+    (item_id,) = seed(store, url)
+    store.set_bookmarked(item_id)
+
+    def backfill(now: float) -> list[int]:
+        async def go() -> list[int]:
+            async with FullText(CONFIG, store, clock=lambda: now) as full:
+                return [r.item_id for r in await full.backfill()]
+
+        return asyncio.run(go())
+
+    now = time.time()
+    assert backfill(now) == [item_id] and server.hits["/menu.html"] == 1  # no article: noted
+    assert backfill(now + 60) == []  # within the hour: left alone
+    assert backfill(now + 3700) == [item_id]  # tried again after an hour...
+    assert backfill(now + 3700 + 3700) == []  # ...then waits two
+    assert backfill(now + 3700 + 7300) == [item_id] and server.hits["/menu.html"] == 3
+    (on_demand,) = fetch(store, item_id)  # asking for it (f, show --full) always fetches
+    assert not on_demand.ok and server.hits["/menu.html"] == 4
+    server.serve("/menu.html", EN_PAGE, content_type="text/html")  # the page is mended
+    (mended,) = fetch(store, item_id)
+    assert mended.ok and mended.stored
+    assert store.conn.execute("SELECT count(*) FROM full_text_failures").fetchone()[0] == 0
+
+
+def test_a_network_that_is_down_does_not_make_a_page_wait(store: Store) -> None:
+    (item_id,) = seed(store, "http://127.0.0.1:9/story.html")  # nothing listens on port 9
+    store.set_bookmarked(item_id)
+    (result,) = fetch(store, item_id)
+    assert not result.ok and result.error
+    assert store.wanting_full_text(bookmarks=True) == [item_id]  # tried on the next backfill
+
+
 def test_refresh_backfills_bookmarks_and_full_text_feeds(server: Loopback, store: Store) -> None:
     page = server.serve("/a.html", EN_PAGE, content_type="text/html")
     rss = (
