@@ -52,6 +52,7 @@ def _store(items: int, seed: int) -> Path:
         print(f"building a {items}-item store in {path.parent} (once)", file=sys.stderr)
         build(path, items, seed=seed)
         done.write_text("ok\n")
+    Store.open(path).close()  # a store kept from an older tidings is brought up to date
     return path
 
 

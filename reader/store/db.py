@@ -134,10 +134,13 @@ class Store(Transactions):
         now: int | None = None,
     ) -> int:
         """Write one fetched feed (its channel data and items) and apply retention to it
-        (`max_items`, `keep_days`: see items.trim_feed); returns the new-item count."""
+        (`max_items`, `keep_days`: see items.trim_feed); returns the new-item count. New items
+        are indexed for search in the same transaction, except a feed's first batch (its whole
+        backlog: 25,000 items for a newly imported list), which is queued (store/search.py)."""
         now = int(time.time()) if now is None else now
         with self.transaction() as conn:
-            new = itemsql.upsert_items(conn, feed_id, parsed.items, now)
+            index = feedsql.fetched_before(conn, feed_id)
+            new = itemsql.upsert_items(conn, feed_id, parsed.items, now, index=index)
             current = {i.key for i in parsed.items}
             itemsql.trim_feed(conn, feed_id, max_items, current, keep_days=keep_days, now=now)
             feedsql.fetched(conn, feed_id, parsed, (etag, last_modified, status), now)

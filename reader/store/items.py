@@ -72,9 +72,15 @@ def _match(
 
 
 def upsert_items(
-    conn: sqlite3.Connection, feed_id: int, items: Sequence[ParsedItem], now: int
+    conn: sqlite3.Connection,
+    feed_id: int,
+    items: Sequence[ParsedItem],
+    now: int,
+    *,
+    index: bool = False,
 ) -> int:
-    """Insert new items and rewrite changed ones; returns how many were new.
+    """Insert new items and rewrite changed ones; returns how many were new. New items go into
+    the search index here when `index`, else into its queue (see store/search.py).
 
     Items are inserted last-to-first so that, among items sharing a date, the one higher in
     the document gets the higher id and sorts first. A missing date becomes the first-seen
@@ -86,6 +92,7 @@ def upsert_items(
     rows: list[tuple[object, ...]] = []
     texts: list[tuple[object, ...]] = []
     changed: list[tuple[ParsedItem, int, str]] = []  # (item, its id, its new digest)
+    fresh: list[tuple[int, ParsedItem]] = []  # the new items and their ids
     seen: set[str] = set()
     claimed = {found[0] for key, found in existing.items() if found[2] == key}
     for item in reversed(items):
@@ -101,6 +108,7 @@ def upsert_items(
             rows.append((next_id, feed_id, item.key, digest, published, item.updated, now,
                          item.title, item.author, item.link))  # fmt: skip
             texts.append((next_id, item.summary, item.content, item.content_type))
+            fresh.append((next_id, item))
             next_id += 1
         elif old[1] != digest or old[2] != item.key:
             changed.append((item, old[0], digest))
@@ -113,8 +121,13 @@ def upsert_items(
         "INSERT INTO item_texts (item_id, summary, content, content_type) VALUES (?, ?, ?, ?)",
         texts,
     )
-    # queued for the search index, which Store.index_pending fills later (store/search.py)
-    conn.executemany("INSERT INTO search_pending (item_id) VALUES (?)", [(t[0],) for t in texts])
+    if index:
+        from reader.store.search import index_new
+
+        index_new(conn, feed_id, fresh)
+    else:  # queued: Store.index_pending fills the index later (store/search.py)
+        queue = [(item_id,) for item_id, _ in fresh]
+        conn.executemany("INSERT INTO search_pending (item_id) VALUES (?)", queue)
     _rewrite(conn, changed)
     return len(rows)
 

@@ -27,7 +27,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from reader.models import Hit, SearchResult
+from reader.models import Hit, ParsedItem, SearchResult
 from reader.searchtext import body_text, has_words, index_form, query_form
 from reader.store.counting import Counter
 from reader.store.highlight import Highlighter
@@ -80,6 +80,18 @@ def index_pending(conn: sqlite3.Connection, limit: int) -> int:
     )  # fmt: skip
     conn.executemany("DELETE FROM search_pending WHERE item_id = ?", [(r[0],) for r in rows])
     return len(rows)
+
+
+def index_new(
+    conn: sqlite3.Connection, feed_id: int, items: Sequence[tuple[int, ParsedItem]]
+) -> None:
+    """Index items as they are inserted (id, item), in the insert's transaction."""
+    token = feed_token(feed_id)
+    conn.executemany(
+        "INSERT INTO search (rowid, title, author, body, feed) VALUES (?, ?, ?, ?, ?)",
+        [(item_id, _index(i.title), _index(i.author),
+          _index_body(i.summary, i.content, i.content_type, None), token) for item_id, i in items],
+    )  # fmt: skip
 
 
 def pending(conn: sqlite3.Connection) -> int:

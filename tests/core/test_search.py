@@ -285,6 +285,27 @@ def test_a_read_only_store_reports_items_not_indexed_yet(tmp_path: Path) -> None
             assert (reader.search("禁毒").total, reader.search("禁毒").unindexed) == (1, 0)
 
 
+def test_later_news_is_indexed_in_the_transaction_that_stores_it(tmp_path: Path) -> None:
+    """A feed's first batch (its backlog) is queued; what it brings later is in the index as
+    soon as it is stored: a read-only reader, which indexes nothing, finds it at once."""
+    with Store.open(tmp_path / "t.db") as writer:
+        feed, _ = writer.add_feed("https://example.org/feed")
+        writer.store_parsed(feed.id, ParsedFeed("F", "", (EN,), "rss20"), now=NOW)
+        assert writer.conn.execute("SELECT count(*) FROM search_pending").fetchone()[0] == 1
+        writer.store_parsed(feed.id, ParsedFeed("F", "", (ZH, STORM, EN), "rss20"), now=NOW)
+        assert writer.conn.execute("SELECT count(*) FROM search_pending").fetchone()[0] == 1
+        with Store.open(tmp_path / "t.db", readonly=True) as reader:
+            assert reader.search("禁毒").total == 1 and reader.search("storm warning").total == 1
+            assert reader.search("election").total == 1  # STORM's text; EN is still queued
+            assert reader.search("zürich").unindexed == 1
+        failing = ParsedItem("x", "Broken", "", "", NOW, None, "", "<p>never stored</p>")
+        with pytest.raises(RuntimeError), writer.transaction():
+            writer.store_parsed(feed.id, ParsedFeed("F", "", (failing,), "rss20"), now=NOW)
+            raise RuntimeError("the write fails after the item went in")
+        assert writer.search("never stored").total == 0  # the index rolled back with it
+        assert index_ids(writer, '"never"') == []
+
+
 def test_a_schema_1_store_is_migrated_and_indexed(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path)
