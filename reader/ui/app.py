@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import signal
 from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
@@ -19,6 +16,7 @@ from reader.config import Config
 from reader.store.db import Store
 from reader.ui import keys
 from reader.ui.context import ReaderContext, Refresher
+from reader.ui.hangup import exit_on_hangup
 from reader.ui.screens.main import MainScreen
 from reader.ui.state import StateFile, ThemeChoice
 from reader.ui.timefmt import Dates
@@ -89,11 +87,8 @@ class ReaderApp(App[int]):
 
     def on_mount(self) -> None:
         """Tell about config problems without stopping."""
-        if self.exit_on_signals:  # a closed terminal or a kill: exit normally, clean up
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGTERM, signal.SIGHUP):
-                with contextlib.suppress(NotImplementedError, RuntimeError):
-                    loop.add_signal_handler(sig, self.exit)
+        if self.exit_on_signals:  # a closed terminal or a kill: exit, clean up (hangup.py)
+            exit_on_hangup(self.exit)
         for problem in self.problems:
             self.notify(problem, title="tidings", severity="warning", timeout=8, markup=False)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
