@@ -3,7 +3,8 @@
 Pages are fetched with the feed rules (reader.feeds.fetch: size cap, deadline, redirects,
 http/https only; the charset from the BOM, the HTTP header or `<meta>`, GBK read as GB18030).
 At most `[fulltext] concurrency` pages are fetched and extracted at once; extraction runs in a
-worker thread so the event loop (and a TUI on it) stays responsive.
+worker process (feeds/pool.py) so the event loop (and a TUI on it) stays responsive, and a page
+that keeps the extractor busy past `[parse] deadline` has its worker killed.
 
 Used on demand (`tidings show ID --full`, the reading pane's full-text key), for every bookmark
 (`tidings bookmark`, and after each refresh for bookmarks still without it), and after each
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -29,6 +31,7 @@ from typing import TYPE_CHECKING
 from reader.config import Config
 from reader.errors import FetchError, ParseError, ReaderError
 from reader.feeds.fetch import PAGE_ACCEPT, Fetcher
+from reader.feeds.pool import ParsePool
 from reader.store.db import Store
 
 if TYPE_CHECKING:  # the article modules load when a page is first fetched, not at start-up
@@ -54,11 +57,9 @@ class FullTextResult:
         return self.article is not None
 
 
-async def fetch_article(fetcher: Fetcher, url: str) -> Article:
-    """Fetch the page at `url` and extract its story (FetchError, or ParseError when the page
-    is not HTML or holds no article)."""
-    from reader.articles.extract import extract_page  # trafilatura loads only when needed
-
+async def fetch_article(fetcher: Fetcher, url: str, pool: ParsePool) -> Article:
+    """Fetch the page at `url` and extract its story in a worker of `pool` (FetchError, or
+    ParseError when the page is not HTML, holds no article, or takes past the deadline)."""
     got = await fetcher.fetch(url, accept=PAGE_ACCEPT)
     if got.error:
         raise FetchError(f"{url}: {got.error}", status=got.status or None)
@@ -66,7 +67,7 @@ async def fetch_article(fetcher: Fetcher, url: str) -> Article:
     media = ctype.split(";")[0].strip().lower()
     if media and media not in _HTML_TYPES:
         raise ParseError(f"{url}: not a web page ({media})")
-    article = await asyncio.to_thread(extract_page, got.body, ctype, got.final_url)
+    article = await pool.extract(got.body, ctype, got.final_url)
     if article is None:
         raise ParseError(f"{url}: no article found in the page")
     return article
@@ -75,8 +76,9 @@ async def fetch_article(fetcher: Fetcher, url: str) -> Article:
 class FullText:
     """Fetches, extracts and stores the full text of stored items, a few at a time.
 
-    Use as `async with FullText(config, store) as full:` (it opens its own Fetcher unless one
-    is given). With a read-only store the articles are returned but not kept.
+    Use as `async with FullText(config, store) as full:` (it opens its own Fetcher and
+    worker pool unless given them: stories are extracted in worker processes, killed past
+    `[parse] deadline`). With a read-only store the articles are returned but not kept.
     """
 
     def __init__(
@@ -85,12 +87,15 @@ class FullText:
         store: Store,
         fetcher: Fetcher | None = None,
         clock: Callable[[], float] = time.time,
+        pool: ParsePool | None = None,
     ) -> None:
         self.config = config
         self.store = store
         self.clock = clock  # when a failure happened, and what `wanted` calls now
         self._fetcher = fetcher
         self._own = fetcher is None
+        self._pool = pool
+        self._own_pool = pool is None
         self._limit = asyncio.Semaphore(config.fulltext.concurrency)
 
     async def __aenter__(self) -> FullText:
@@ -107,6 +112,16 @@ class FullText:
         if self._own and self._fetcher is not None:
             await self._fetcher.__aexit__(exc_type, exc, tb)
             self._fetcher = None
+        if self._own_pool and self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    def _pages(self) -> ParsePool:
+        """The worker pool stories are extracted in (one of our own, started on first use)."""
+        if self._pool is None:
+            workers = min(self.config.fulltext.concurrency, os.cpu_count() or 1)
+            self._pool = ParsePool(workers, self.config.parse.deadline)
+        return self._pool
 
     async def fetch(self, item_id: int, *, force: bool = False) -> FullTextResult:
         """The full text of one item: the stored one, else fetched, extracted and stored
@@ -123,7 +138,7 @@ class FullText:
         assert self._fetcher is not None, "use FullText as an async context manager"
         async with self._limit:
             try:
-                article = await fetch_article(self._fetcher, item.link)
+                article = await fetch_article(self._fetcher, item.link, self._pages())
             except ReaderError as exc:
                 transient = isinstance(exc, FetchError) and exc.status is None
                 return await self._failed(item_id, str(exc), lasting=not transient)

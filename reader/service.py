@@ -180,7 +180,7 @@ class Service:
             async with Fetcher(self.config.fetch) as fetcher:
                 refresher = Refresher(self.config, self.store, fetcher, pool)
                 results = await refresher.run(feeds, progress)
-                await FullText(self.config, self.store, fetcher).backfill()
+                await FullText(self.config, self.store, fetcher, pool=pool).backfill()
         finally:
             pool.close()
         return RefreshReport(tuple(results), time.monotonic() - started)

@@ -48,14 +48,7 @@ def write(text: str) -> None:
 
 
 def cmd_extract(ctx: Context, args: argparse.Namespace) -> int:
-    from reader.articles.extract import extract_page
-
-    if args.source == "-":
-        article = extract_page(sys.stdin.buffer.read(), None, args.url)
-        if article is None:
-            raise ParseError("no article found in the page")
-    else:
-        article = asyncio.run(_fetch(ctx, args.source))
+    article = asyncio.run(_extract(ctx, args.source, args.url))
     if args.json:
         emit_json(
             {
@@ -72,12 +65,24 @@ def cmd_extract(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _fetch(ctx: Context, url: str) -> Article:
+async def _extract(ctx: Context, source: str, base_url: str) -> Article:
+    """The story of the page at `source` (a URL, or - for HTML on stdin), extracted in a worker
+    process that the parse deadline stops."""
     from reader.feeds.fetch import Fetcher
+    from reader.feeds.pool import ParsePool
     from reader.fulltext import fetch_article
 
-    async with Fetcher(ctx.config.fetch) as fetcher:
-        return await fetch_article(fetcher, url)
+    pool = ParsePool(1, ctx.config.parse.deadline)
+    try:
+        if source != "-":
+            async with Fetcher(ctx.config.fetch) as fetcher:
+                return await fetch_article(fetcher, source, pool)
+        article = await pool.extract(sys.stdin.buffer.read(), "", base_url)
+        if article is None:
+            raise ParseError("no article found in the page")
+        return article
+    finally:
+        pool.close()
 
 
 def _stdin_story(data: bytes) -> tuple[str, str]:

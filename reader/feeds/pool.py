@@ -1,6 +1,10 @@
 """Parsing in worker processes: both cores work, the event loop never blocks on a parse,
 and a parse that passes its deadline (or its memory limit) is killed, not waited for.
 
+Two kinds of work: feed bodies (`parse`) and article pages (`extract`: trafilatura, whose
+fallback is quadratic in a page's blocks, took over ten minutes on a 3 MB page of 100,000 tiny
+tables; in a thread that could be neither stopped nor waited out).
+
 concurrent.futures' ProcessPoolExecutor cannot stop one running task, so this is a small pool
 of our own: each worker is a process with a pipe; a task that overruns gets its worker killed
 and replaced, and the caller a ParseError. Other tasks are not affected.
@@ -17,14 +21,18 @@ import resource
 import sys
 import threading
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from typing import TYPE_CHECKING
 
 from reader.errors import ParseError
 from reader.feeds.decode import BodyTooLarge, decode_body
 from reader.feeds.parse import parse_feed  # in the parent: forked workers share it
 from reader.models import ParsedFeed
+
+if TYPE_CHECKING:
+    from reader.articles.article import Article
 
 GIB = 1024**3
 PIPE_BUFFER = 60 * 1024  # Linux pipes hold 64 KiB
@@ -44,6 +52,15 @@ def _decode_and_parse(
     return parse_feed(body, headers, url)
 
 
+def _extract_page(body: bytes, content_type: str, url: str) -> Article | None:
+    from reader.articles.extract import extract_page  # preloaded by a forkserver
+
+    return extract_page(body, content_type or None, url)
+
+
+_TASKS: dict[str, Callable[..., object]] = {"feed": _decode_and_parse, "page": _extract_page}
+
+
 def _silence() -> None:
     """Point the worker's stdout and stderr at /dev/null. It inherits the terminal's: anything
     a parser library prints (a warning, a crash report) would scribble over the reader's screen.
@@ -59,9 +76,10 @@ def _silence() -> None:
 
 
 def _serve(conn: Connection, parent_end: Connection, memory: int) -> None:
-    """A worker's loop: read (body, headers, url, encoding, cap), decode and parse, answer
-    ("ok", feed) or ("error", text). The parent's end of the pipe, which a fork copies, is closed
-    first: when the parent dies (even by SIGKILL) the worker reads EOF and ends, not lingers."""
+    """A worker's loop: read (task, arguments) (a feed: body, headers, url, encoding, cap; a
+    page: body, content type, url), do it, answer ("ok", result) or ("error", text). The
+    parent's end of the pipe, which a fork copies, is closed first: when the parent dies (even
+    by SIGKILL) the worker reads EOF and ends, not lingers."""
     parent_end.close()
     _silence()
     with contextlib.suppress(ValueError, OSError):
@@ -71,8 +89,9 @@ def _serve(conn: Connection, parent_end: Connection, memory: int) -> None:
             request = pickle.loads(conn.recv_bytes())  # noqa: S301 (our own pipe)
         except (EOFError, OSError):
             return
+        task, arguments = request
         try:
-            answer: tuple[str, object] = ("ok", _decode_and_parse(*request))
+            answer: tuple[str, object] = ("ok", _TASKS[task](*arguments))
         except ParseError as exc:
             answer = ("error", str(exc))
         except MemoryError:
@@ -124,7 +143,7 @@ class ParsePool:
             method = "fork" if threading.active_count() == 1 else "forkserver"
             self._ctx = multiprocessing.get_context(method)
             if method == "forkserver":
-                self._ctx.set_forkserver_preload(["reader.feeds.parse"])
+                self._ctx.set_forkserver_preload(["reader.feeds.parse", "reader.articles.extract"])
         return self._ctx
 
     def start(self) -> None:
@@ -156,19 +175,31 @@ class ParsePool:
     ) -> ParsedFeed:
         """Parse one feed body in a worker (decoding it from a gzip/deflate `encoding` first,
         under `cap`); ParseError for a bad feed or an overrun."""
+        value = await self._run(("feed", (body, dict(headers), url, encoding, cap)), "parsing")
+        assert isinstance(value, ParsedFeed)
+        return value
+
+    async def extract(self, body: bytes, content_type: str, url: str) -> Article | None:
+        """The story of an article page (None: the page holds none), extracted in a worker;
+        ParseError for an overrun."""
+        from reader.articles.article import Article
+
+        value = await self._run(("page", (body, content_type, url)), "extracting the story")
+        assert value is None or isinstance(value, Article)
+        return value
+
+    async def _run(self, request: tuple[str, tuple[object, ...]], doing: str) -> object:
         self.start()
         assert self._idle is not None
         worker = await self._idle.get()
         try:
-            answer = await asyncio.wait_for(
-                self._ask(worker, (body, dict(headers), url, encoding, cap)), self.deadline
-            )
+            answer = await asyncio.wait_for(self._ask(worker, request), self.deadline)
         except TimeoutError:
             self._retire(worker)
-            raise ParseError(f"parsing took longer than {self.deadline:g} s; stopped") from None
+            raise ParseError(f"{doing} took longer than {self.deadline:g} s; stopped") from None
         except (EOFError, OSError):
             self._retire(worker)
-            raise ParseError("the parser process died (out of memory?)") from None
+            raise ParseError(f"the worker process died {doing} (out of memory?)") from None
         except BaseException:
             self._retire(worker)
             raise
@@ -176,7 +207,6 @@ class ParsePool:
         kind, value = answer
         if kind == "error":
             raise ParseError(str(value))
-        assert isinstance(value, ParsedFeed)
         return value
 
     async def _ask(self, worker: _Worker, request: object) -> tuple[str, object]:

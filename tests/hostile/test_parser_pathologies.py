@@ -19,7 +19,7 @@ from reader.errors import ParseError
 from reader.feeds import pool as poolmod
 from reader.feeds.parse import parse_feed
 from reader.feeds.pool import ParsePool
-from reader.models import Outcome
+from reader.models import Outcome, ParsedFeed, ParsedItem
 from reader.store.db import Store
 from tests.hostile.conftest import MIB, data, db_path, refresh
 from tests.loopback import Loopback
@@ -146,3 +146,35 @@ def test_parser_processes_never_write_to_the_terminal(
         pool.close()
     captured = capfd.readouterr()
     assert "NOISE" not in captured.out + captured.err
+
+
+def test_a_page_whose_extraction_runs_past_the_deadline_is_stopped(
+    server: Loopback, store: Store
+) -> None:
+    """trafilatura's fallback is quadratic in a page's blocks: 8,000 tiny tables (270 KB) take
+    it ~7 s, 100,000 over ten minutes. Extraction runs in a worker the deadline kills; the
+    other pages of the batch are extracted, the item keeps its feed text."""
+    from reader.fulltext import FullText
+
+    tables = b"<html><body>" + b"<table><tr><td>x</td></tr></table>" * 20_000 + b"</body></html>"
+    story = (Path(__file__).parent.parent / "data" / "articles" / "harbor_en.html").read_bytes()
+    slow = server.serve("/tables.html", tables, content_type="text/html")
+    fine = server.serve("/story.html", story, content_type="text/html")
+    feed, _ = store.add_feed("https://feeds.example/pages.xml")
+    items = [ParsedItem(f"g{n}", f"page {n}", url, "", 1_795_000_000 - n, None, "", "<p>teaser</p>")
+             for n, url in enumerate((slow, fine))]  # fmt: skip
+    store.store_parsed(feed.id, ParsedFeed("Pages", "", tuple(items), "rss20"))
+    ids = {h.link: h.id for h in store.headlines()}
+    config = Config(fetch=FetchConfig(timeout=5), parse=ParseConfig(workers=1, deadline=1.0))
+
+    async def go() -> list[str]:
+        async with FullText(config, store) as full:
+            results = await full.fetch_many([ids[slow], ids[fine]])
+        return [r.error for r in results]
+
+    started = time.monotonic()
+    errors = asyncio.run(go())
+    assert time.monotonic() - started < 6
+    assert errors == ["extracting the story took longer than 1 s; stopped", ""]
+    assert store.item(ids[slow]).full_text == ""  # type: ignore[union-attr]
+    assert "floating solar farm" in store.item(ids[fine]).full_text  # type: ignore[union-attr]
