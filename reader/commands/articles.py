@@ -85,18 +85,23 @@ async def _extract(ctx: Context, source: str, base_url: str) -> Article:
         pool.close()
 
 
-def _stdin_story(data: bytes) -> tuple[str, str]:
-    """Text and title of a story on stdin: a whole page has its story extracted, an HTML
-    fragment is rendered, anything else is plain text."""
+def _stdin_story(ctx: Context, data: bytes) -> tuple[str, str]:
+    """Text and title of a story on stdin: a whole page has its story extracted (in a worker
+    process, under the parse deadline), an HTML fragment is rendered, anything else is plain
+    text."""
     from reader.articles.article import document_text
     from reader.articles.render import html_to_blocks
     from reader.feeds.charset import decode_html
 
     head = data[:65536]
     if _PAGE_HINT.search(head):
-        from reader.articles.extract import extract_page
+        from reader.feeds.pool import ParsePool
 
-        article = extract_page(data)
+        pool = ParsePool(1, ctx.config.parse.deadline)
+        try:
+            article = asyncio.run(pool.extract(data, "", ""))
+        finally:
+            pool.close()
         if article is not None:
             return article.text, article.title
     text = decode_html(data).text
@@ -109,7 +114,7 @@ def cmd_summary(ctx: Context, args: argparse.Namespace) -> int:
     from reader.articles.summarize import summarize, summarize_text
 
     if args.source == "-":
-        text, title = _stdin_story(sys.stdin.buffer.read())
+        text, title = _stdin_story(ctx, sys.stdin.buffer.read())
         summary = summarize_text(text, title=title, config=ctx.config.summary)
     else:
         if not args.source.isdigit():
