@@ -116,10 +116,11 @@ class FullText:
             self._pool.close()
             self._pool = None
 
-    def _pages(self) -> ParsePool:
-        """The worker pool stories are extracted in (one of our own, started on first use)."""
+    def _pages(self, wanted: int = 1) -> ParsePool:
+        """The worker pool stories are extracted in: one of our own, started on first use with
+        as many workers as `wanted` pages need (at most the concurrency and the cores)."""
         if self._pool is None:
-            workers = min(self.config.fulltext.concurrency, os.cpu_count() or 1)
+            workers = max(1, min(wanted, self.config.fulltext.concurrency, os.cpu_count() or 1))
             self._pool = ParsePool(workers, self.config.parse.deadline)
         return self._pool
 
@@ -168,6 +169,7 @@ class FullText:
         progress: Callable[[FullTextResult], None] | None = None,
     ) -> list[FullTextResult]:
         """`fetch` for each item, a few at a time; results in the order of `item_ids`."""
+        self._pages(len(item_ids))
 
         async def one(item_id: int) -> FullTextResult:
             result = await self.fetch(item_id)
