@@ -298,6 +298,11 @@ def test_later_news_is_indexed_in_the_transaction_that_stores_it(tmp_path: Path)
             assert reader.search("禁毒").total == 1 and reader.search("storm warning").total == 1
             assert reader.search("election").total == 1  # STORM's text; EN is still queued
             assert reader.search("zürich").unindexed == 1
+        renamed = ParsedItem("storm", "Gale warning", STORM.link, "", STORM.published, None, "",
+                             "<p>A gale is coming.</p>")  # fmt: skip
+        writer.store_parsed(feed.id, ParsedFeed("F", "", (renamed, ZH, EN), "rss20"), now=NOW)
+        assert writer.search("gale").total == 1 and writer.search("storm warning").total == 0
+        assert index_ids(writer, '"storm"') == []  # the old entry left the index whole
         failing = ParsedItem("x", "Broken", "", "", NOW, None, "", "<p>never stored</p>")
         with pytest.raises(RuntimeError), writer.transaction():
             writer.store_parsed(feed.id, ParsedFeed("F", "", (failing,), "rss20"), now=NOW)
