@@ -20,7 +20,7 @@ SCHEMA = (
 )
 
 
-def make_cache(path: Path, feeds: dict[str, str], items: list[tuple]) -> Path:
+def make_cache(path: Path, feeds: dict[str, str], items: list[tuple[object, ...]]) -> Path:
     """feeds: url -> title; items: (guid, title, url, feedurl, pubDate, content, unread, flags, deleted)."""
     conn = sqlite3.connect(path)
     for sql in SCHEMA:

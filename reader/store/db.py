@@ -10,6 +10,7 @@ import time
 from array import array
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Self
 
 from reader.models import Feed, Headline, Item, ItemQuery, ParsedFeed, ParsedItem, SearchResult
 from reader.store import bookmarks as marksql
@@ -31,7 +32,7 @@ class Store(Transactions):
         self._counter = Counter(path)  # counts search matches beside the ranking query
 
     @classmethod
-    def open(cls, path: Path, *, readonly: bool = False) -> Store:
+    def open(cls, path: Path, *, readonly: bool = False) -> Self:
         """Open (creating and migrating when needed) the store at `path`.
 
         A writer takes the lock file; a second writer gets StoreError naming the first one's pid.

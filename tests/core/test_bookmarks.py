@@ -3,6 +3,7 @@ which items still want their full text; the configuration keys behind it all."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,9 +30,9 @@ def feed_of(*items: ParsedItem) -> ParsedFeed:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(tmp_path: Path) -> Iterator[Store]:
     s = Store.open(tmp_path / "t.db")
-    yield s  # type: ignore[misc]
+    yield s
     s.close()
 
 

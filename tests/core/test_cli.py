@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -148,7 +149,10 @@ def test_import_export_round_trip_keeps_tags(tidings_home: Path, tmp_path: Path)
     first = json.loads(run("feeds", "--json").stdout)
     out = tmp_path / "subs.opml"
     assert run("export", str(out)).returncode == 0
-    undated = lambda text: re.sub(r"<dateCreated>.*?</dateCreated>", "", text)  # noqa: E731
+
+    def undated(text: str) -> str:
+        return re.sub(r"<dateCreated>.*?</dateCreated>", "", text)
+
     assert undated(out.read_text()) == undated(exported)
     other = tmp_path / "other"
     env = dict(os.environ, TIDINGS_HOME=str(other))
@@ -156,7 +160,10 @@ def test_import_export_round_trip_keeps_tags(tidings_home: Path, tmp_path: Path)
                    capture_output=True)  # fmt: skip
     again = subprocess.run([sys.executable, "-m", "reader", "feeds", "--json"], env=env,
                            capture_output=True, text=True, check=True)  # fmt: skip
-    strip = lambda feeds: sorted((f["url"], f["title"], f["tags"]) for f in feeds)  # noqa: E731
+
+    def strip(feeds: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        return sorted((f["url"], f["title"], f["tags"]) for f in feeds)
+
     assert strip(json.loads(again.stdout)) == strip(first)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,13 +42,13 @@ STORM = item("storm", "Storm warning", "<p>The election was delayed by a storm i
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(tmp_path: Path) -> Iterator[Store]:
     s = Store.open(tmp_path / "t.db")
     news, _ = s.add_feed("https://news.example.org/feed", title="World Wire", tags=["news"])
     asia, _ = s.add_feed("https://asia.example.org/feed", title="亚洲快讯", tags=["asia"])
     s.store_parsed(news.id, ParsedFeed("World Wire", "", (EN, CAFE, STORM), "rss20"), now=NOW)
     s.store_parsed(asia.id, ParsedFeed("亚洲快讯", "", (ZH, JA, KO), "rss20"), now=NOW)
-    yield s  # type: ignore[misc]
+    yield s
     s.close()
 
 

@@ -5,6 +5,7 @@ the second connection that counts beside the ranking."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ def item(key: str, title: str, body: str, age: int) -> ParsedItem:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(tmp_path: Path) -> Iterator[Store]:
     """40 stories that say "interest rate" once in a long text, older ones that say it often
     in a short one, one with it in its headline, and stories with the words apart."""
     s = Store.open(tmp_path / "t.db")
@@ -40,7 +41,7 @@ def store(tmp_path: Path) -> Store:
     items += [item(f"once{n}", f"Budget talks {n}", f"<p>{FILLER * 6} The interest rate held.</p>",
                    age=n) for n in range(40)]  # fmt: skip
     s.store_parsed(feed.id, ParsedFeed("Money Desk", "", tuple(items), "rss20"), now=NOW)
-    yield s  # type: ignore[misc]
+    yield s
     s.close()
 
 

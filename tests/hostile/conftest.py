@@ -199,7 +199,7 @@ def quiet_loopback() -> Loopback:
     """The loopback server, minus the tracebacks its threads print when a client hangs up (the
     tests hang up on purpose, and cli() captures stderr while they run)."""
     server = Loopback()
-    server.httpd.handle_error = lambda request, address: None  # type: ignore[method-assign]
+    setattr(server.httpd, "handle_error", lambda request, address: None)  # noqa: B010
     return server
 
 

@@ -43,8 +43,8 @@ ALLOWED = [
 @pytest.mark.parametrize("url", REFUSED)
 def test_dangerous_links_are_not_openable(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     started: list[object] = []
-    monkeypatch.setattr(links.subprocess, "Popen", lambda *a, **k: started.append(a))
-    monkeypatch.setattr(links.webbrowser, "open", lambda *a, **k: started.append(a))
+    monkeypatch.setattr("reader.ui.links.subprocess.Popen", lambda *a, **k: started.append(a))
+    monkeypatch.setattr("reader.ui.links.webbrowser.open", lambda *a, **k: started.append(a))
     with pytest.raises(links.LinkError):
         links.check_url(url)
     with pytest.raises(links.LinkError):
@@ -96,7 +96,9 @@ def test_shell_metacharacters_reach_the_browser_as_one_argument(tmp_path: Path) 
 
 def test_browser_env_is_split_but_the_url_is_not(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[tuple[object, dict[str, object]]] = []
-    monkeypatch.setattr(links.subprocess, "Popen", lambda argv, **kw: seen.append((argv, kw)))
+    monkeypatch.setattr(
+        "reader.ui.links.subprocess.Popen", lambda argv, **kw: seen.append((argv, kw))
+    )
     url = 'https://example.org/$(id);`id`|cat&x=\'"y"'
     assert links.open_url(url, (), {"BROWSER": "my-browser --new-tab %s:other"})
     argv, kw = seen[0]

@@ -40,7 +40,7 @@ def store(tmp_path: Path, server: Loopback) -> Iterator[Store]:
     }
     opened = Store.open(tmp_path / "t.db")
     for path, handler in routes.items():
-        opened.add_feed(server.route(path, handler))  # type: ignore[arg-type]
+        opened.add_feed(server.route(path, handler))
     opened.add_feed(server.serve("/good.xml", data("good.xml")))
     yield opened
     opened.close()

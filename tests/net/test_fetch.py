@@ -8,6 +8,7 @@ import threading
 import time
 import zlib
 from email.utils import formatdate
+from typing import Any
 
 import httpx
 import pytest
@@ -29,7 +30,7 @@ RSS = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></chann
 FAST = FetchConfig(timeout=2.0, connect_timeout=1.0, max_bytes=64 * 1024)
 
 
-def fetch(url: str, config: FetchConfig = FAST, **kw: str) -> FetchResult:
+def fetch(url: str, config: FetchConfig = FAST, **kw: Any) -> FetchResult:
     async def go() -> FetchResult:
         async with Fetcher(config) as f:
             return await f.fetch(url, **kw)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -61,9 +62,9 @@ def fetch(store: Store, *ids: int, config: Config = CONFIG) -> list[FullTextResu
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(tmp_path: Path) -> Iterator[Store]:
     s = Store.open(tmp_path / "t.db")
-    yield s  # type: ignore[misc]
+    yield s
     s.close()
 
 

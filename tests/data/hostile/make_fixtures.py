@@ -24,7 +24,7 @@ ESCAPES = (
 mark = " ".join(PAYLOAD_TEXT.values())
 
 
-def x(s):
+def x(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -152,7 +152,7 @@ author = "a" * 32768
 
 
 # 7. encodings
-def write_enc(name, decl, codec, title, header_bom=b""):
+def write_enc(name: str, decl: str, codec: str, title: str, header_bom: bytes = b"") -> None:
     doc = (
         f'<?xml version="1.0" encoding="{decl}"?>\n<rss version="2.0"><channel><title>{title} channel</title>'
         f"<item><title>{title}</title><guid>e1</guid><description>&lt;p&gt;{title} body&lt;/p&gt;</description></item></channel></rss>\n"
