@@ -19,6 +19,7 @@ a kill -9), and the writer lock goes with the process.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import threading
@@ -42,7 +43,8 @@ def exit_on_hangup(exit_app: Callable[[], None], grace: float = GRACE) -> None:
         deadline = threading.Timer(grace, os._exit, (code,))
         deadline.daemon = True
         deadline.start()
-        loop.call_soon_threadsafe(exit_app)
+        with contextlib.suppress(RuntimeError):  # the loop has closed: the app is leaving anyway
+            loop.call_soon_threadsafe(exit_app)
 
     def handle(signum: int, _frame: FrameType | None) -> None:
         end(128 + signum)
