@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from reader.models import Snippet, Span
@@ -90,33 +90,15 @@ class Highlighter:
 
     def spans(self, text: str, limit: int = 64) -> list[Span]:
         """Where the words occur in `text` (at most `limit` places, in order)."""
-        found: list[Span] = []
-        for span in self._iter(text):
-            found.append(span)
-            if len(found) >= limit:
-                break
-        return found
-
-    def _iter(self, text: str) -> Iterator[Span]:
         if self._regex is None or not text:
-            return
+            return []
+        found: list[Span] = []
         for match in self._regex.finditer(text, 0, _SCAN):
             span = self._checked(text, match)
             if span is not None:
-                yield span
-
-    def _cluster(self, text: str, reach: int) -> list[Span]:
-        """Matches up to the first place where every word occurs within `reach` characters
-        (at most 32 matches; all of a short text's when no such place exists)."""
-        found: list[Span] = []
-        last: dict[str, int] = {}
-        for start, end in self._iter(text):
-            found.append((start, end))
-            last[text[start:end].lower()] = start
-            if len(found) >= 32 or (
-                len(last) >= len(self._words) and start - min(last.values()) < reach
-            ):
-                break
+                found.append(span)
+                if len(found) >= limit:
+                    break
         return found
 
     def _checked(self, text: str, match: re.Match[str]) -> Span | None:
@@ -140,7 +122,7 @@ class Highlighter:
     def snippet(self, body: str, width: int = 160) -> Snippet:
         """About `width` terminal cells of `body` around the densest cluster of matches."""
         most = len(self._words)  # a window holding every word cannot be bettered
-        spans = self._cluster(body, width * 2 // 3) if most > 1 else self.spans(body, 1)
+        spans = self.spans(body, 32 if most > 1 else 1)
         if not spans and self._regex is not None and len(body) > _SCAN:
             later = self._regex.search(body, _SCAN)
             spans = [later.span()] if later else []
