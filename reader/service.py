@@ -173,14 +173,11 @@ class Service:
         the full text that bookmarks and full-text feeds still lack (see reader.fulltext)."""
         started = time.monotonic()
         feeds = self.store.feeds() if feeds is None else feeds
-        pool = self.parse_pool()
-        try:
+        with self.parse_pool() as pool:
             if any(not f.gone for f in feeds):
                 pool.start()  # before the first request: forked workers are ready when needed
             async with Fetcher(self.config.fetch) as fetcher:
                 refresher = Refresher(self.config, self.store, fetcher, pool)
                 results = await refresher.run(feeds, progress)
                 await FullText(self.config, self.store, fetcher, pool=pool).backfill()
-        finally:
-            pool.close()
         return RefreshReport(tuple(results), time.monotonic() - started)

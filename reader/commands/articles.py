@@ -72,17 +72,14 @@ async def _extract(ctx: Context, source: str, base_url: str) -> Article:
     from reader.feeds.pool import ParsePool
     from reader.fulltext import fetch_article
 
-    pool = ParsePool(1, ctx.config.parse.deadline)
-    try:
+    with ParsePool(1, ctx.config.parse.deadline) as pool:
         if source != "-":
             async with Fetcher(ctx.config.fetch) as fetcher:
                 return await fetch_article(fetcher, source, pool)
         article = await pool.extract(sys.stdin.buffer.read(), "", base_url)
-        if article is None:
-            raise ParseError("no article found in the page")
-        return article
-    finally:
-        pool.close()
+    if article is None:
+        raise ParseError("no article found in the page")
+    return article
 
 
 def _stdin_story(ctx: Context, data: bytes) -> tuple[str, str]:
@@ -97,11 +94,8 @@ def _stdin_story(ctx: Context, data: bytes) -> tuple[str, str]:
     if _PAGE_HINT.search(head):
         from reader.feeds.pool import ParsePool
 
-        pool = ParsePool(1, ctx.config.parse.deadline)
-        try:
+        with ParsePool(1, ctx.config.parse.deadline) as pool:
             article = asyncio.run(pool.extract(data, "", ""))
-        finally:
-            pool.close()
         if article is not None:
             return article.text, article.title
     text = decode_html(data).text

@@ -231,6 +231,12 @@ class ParsePool:
         answer: tuple[str, object] = pickle.loads(worker.conn.recv_bytes())  # noqa: S301
         return answer
 
+    def __enter__(self) -> ParsePool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         """Stop every worker."""
         for worker in self._all:
