@@ -1,4 +1,27 @@
-"""Shared pieces of the benchmarks: the feed farm, timed child processes, medians."""
+"""Shared pieces of the benchmarks: the result record, the feed farm, timed child processes,
+medians.
+
+The result record (every benchmark reports through it; `python -m benchmarks` writes the records
+to results.json and `python -m benchmarks.table` makes the README's table from that file):
+
+    from benchmarks.common import record, at_most
+
+    record("search", "p95 of 40 queries, 250,000 items", 12.8, "ms",
+           target="< 15 ms", ok=12.8 < 15,
+           check="every query's total equals a count by LIKE over the stored texts",
+           baseline="LIKE scan 932 ms", spread=1.1)
+
+- `bench`: the benchmark's name (`python -m benchmarks NAME`); `figure`: what was measured, with
+  its size (one line, as the table shows it).
+- `value` in `unit` ("s", "ms", "x" for a ratio, "MB", "" for a plain number such as F1).
+  `None` when the run failed its check: a run that did not do its work is never timed; say why
+  in `check` and set `ok=False`.
+- `target`: the goal as text ("<= 0.20x newsboat's cold run"), "" when there is none; `ok`:
+  whether this run met it (None: no target).
+- `check`: what the run verified about its own work (counters, counts, hits), in a few words.
+- `baseline`: what it is compared with, measured in the same invocation ("newsboat 9.8 s").
+- `spread`: max - min over the runs, in `unit` (None: one run, or not meaningful).
+"""
 
 from __future__ import annotations
 
@@ -18,8 +41,54 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# ../shared beside the checkout (/work/main), or beside the worktrees' folder (/work/wt/NAME)
+SHARED = next(
+    (p / "shared" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()),
+    ROOT.parent / "shared",
+)
 FEEDFARM = SHARED / "bench" / "feedfarm.py"
+
+
+@dataclass(frozen=True)
+class Record:
+    """One figure of a benchmark run (see the module docstring); results.json keeps these."""
+
+    bench: str
+    figure: str
+    value: float | None
+    unit: str
+    target: str = ""
+    ok: bool | None = None
+    check: str = ""
+    baseline: str = ""
+    spread: float | None = None
+
+
+def record(
+    bench: str,
+    figure: str,
+    value: float | None,
+    unit: str,
+    target: str = "",
+    ok: bool | None = None,
+    check: str = "",
+    *,
+    baseline: str = "",
+    spread: float | None = None,
+) -> Record:
+    """A result record (see the module docstring for what each field means)."""
+    if value is None and ok is None and target:
+        ok = False  # a failed run never meets its target
+    return Record(bench, figure, value, unit, target, ok, check, baseline, spread)
+
+
+def at_most(value: float | None, limit: float) -> bool:
+    """Whether a figure met an upper bound (a failed run, None, never does)."""
+    return value is not None and value <= limit
+
+
+class CheckFailed(Exception):
+    """A benchmark run did not do the work it claims (its figure is reported as failed)."""
 
 
 @dataclass(frozen=True)

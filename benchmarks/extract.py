@@ -14,7 +14,7 @@ import subprocess
 import sys
 from typing import Any
 
-from benchmarks.common import ROOT, SHARED
+from benchmarks.common import ROOT, SHARED, Record, at_most, record
 
 SCORER = SHARED / "bench" / "extract_score.py"
 OURS = "reader.articles.extract:article_text"
@@ -72,22 +72,31 @@ def run(runs: int = 3) -> dict[str, Any]:
     return {"tidings": _median(ours), "trafilatura": _median(alone)}
 
 
-def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
-    """The benchmark table's lines."""
+def records(r: dict[str, Any]) -> list[Record]:
+    """The figures: F1 and ms per page against trafilatura alone."""
     ours, alone = r["tidings"], r["trafilatura"]
-    f1_ok = "ok" if ours["f1"] >= 0.970 else "MISSED"
-    ms_ok = "ok" if ours["ms_per_page"] <= 30 else "MISSED"
+    pages = f"{ours['pages']} pages"
+    check = f"scored on {pages} against their human-marked text"
     return [
-        (
-            f"extract F1 ({ours['pages']} pages)",
-            f"{ours['f1']:.3f} (P {ours['precision']:.3f}, R {ours['recall']:.3f})",
-            f"trafilatura alone {alone['f1']:.3f}",
-            f"≥0.970 {f1_ok}",
+        record(
+            "extract",
+            f"extraction F1, {pages}",
+            ours["f1"],
+            "",
+            "≥ 0.970",
+            ours["f1"] >= 0.970,
+            check,
+            baseline=f"trafilatura alone {alone['f1']:.3f}",
         ),
-        (
-            "extract ms/page",
-            f"{ours['ms_per_page']:.1f} ms ±{ours['spread']:.1f}",
-            f"trafilatura alone {alone['ms_per_page']:.1f} ms",
-            f"≤30 ms {ms_ok}",
+        record(
+            "extract",
+            f"extraction ms per page, {pages}",
+            ours["ms_per_page"],
+            "ms",
+            "≤ 30 ms",
+            at_most(ours["ms_per_page"], 30),
+            check,
+            baseline=f"trafilatura alone {alone['ms_per_page']:.1f} ms",
+            spread=ours["spread"] if ours["runs"] > 1 else None,
         ),
     ]
