@@ -17,6 +17,32 @@ def content_digest(*fields: str) -> str:
     return h.hexdigest()
 
 
+def item_digest(
+    title: str,
+    link: str,
+    author: str,
+    updated: int | None,
+    texts: tuple[str, str, str],
+    enclosures: tuple[Enclosure, ...] = (),
+) -> str:
+    """The `content_digest` of an item's fields; `texts` is (summary, content, content_type).
+    An item without enclosures has the digest it had before enclosures were stored."""
+    marks = (f"{e.url}\x1e{e.type}\x1e{e.length}\x1e{e.duration}" for e in enclosures)
+    return content_digest(title, link, author, str(updated), *texts, *marks)
+
+
+@dataclass(frozen=True)  # no slots: these cross a process boundary, and pickle is 2x faster
+class Enclosure:
+    """A media file an item carries (a podcast episode, a video, an image): from an RSS
+    `<enclosure>`, an Atom `rel="enclosure"` link, Media RSS `media:content` or a JSON Feed
+    attachment. `url` is absolute (http, https or ftp); the rest is what the feed says."""
+
+    url: str
+    type: str = ""  # the MIME type the feed names ("audio/mpeg"), "" when it names none
+    length: int | None = None  # size in bytes; None when unknown (feeds often write 0 for that)
+    duration: int | None = None  # seconds (itunes:duration, media:content duration), None unknown
+
+
 @dataclass(frozen=True)  # no slots: these cross a process boundary, and pickle is 2x faster
 class ParsedItem:
     """One entry as a parser read it, before the store gives it an id.
@@ -35,7 +61,7 @@ class ParsedItem:
     summary: str
     content: str
     content_type: str = "html"
-    enclosures: tuple[str, ...] = ()
+    enclosures: tuple[Enclosure, ...] = ()
     digest: str = ""  # a hash of the fields a feed may change (computed in the parser process)
 
 
@@ -115,6 +141,7 @@ class Item:
     first_seen: int
     feed_url: str = ""
     tags: tuple[str, ...] = ()  # the item's own tags (bookmark tags), sorted
+    enclosures: tuple[Enclosure, ...] = ()  # in document order
 
     @property
     def body(self) -> str:

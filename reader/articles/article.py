@@ -28,6 +28,7 @@ from reader.articles.blocks import (
     Span,
     Table,
 )
+from reader.articles.enclosures import with_enclosures
 from reader.articles.render import html_to_blocks, text_to_blocks
 from reader.models import Item
 
@@ -86,9 +87,15 @@ def from_stored(full_text: str) -> Article:
     )
 
 
-def story_document(item: Item, *, full: bool = True) -> Document:
+def story_document(item: Item, *, full: bool = True, media: bool = True) -> Document:
     """An item's story as blocks: the stored full text (when `full`), else the feed's content
-    (HTML, or `type="text"` shown literally), else its summary."""
+    (HTML, or `type="text"` shown literally), else its summary; then (when `media`) a list of
+    its enclosures."""
+    doc = _story(item, full=full)
+    return with_enclosures(doc, item.enclosures) if media else doc
+
+
+def _story(item: Item, *, full: bool) -> Document:
     base = item.link or item.feed_url
     if full and item.full_text:
         if is_stored_article(item.full_text):
@@ -102,8 +109,9 @@ def story_document(item: Item, *, full: bool = True) -> Document:
 
 
 def story_text(item: Item, *, full: bool = True) -> str:
-    """An item's story as plain text (see `story_document` and `document_text`)."""
-    return document_text(story_document(item, full=full))
+    """An item's story as plain text (see `story_document` and `document_text`), without the
+    list of enclosures."""
+    return document_text(story_document(item, full=full, media=False))
 
 
 def spans_text(spans: tuple[Span, ...]) -> str:

@@ -10,7 +10,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader import textsafe
-from reader.commands import Context, Subparsers, command, emit_json, headline_json, out, when
+from reader.commands import (
+    Context,
+    Subparsers,
+    command,
+    emit_json,
+    headline_json,
+    iso,
+    out,
+    when,
+)
 from reader.errors import DamagedStore, StoreError, UsageError
 from reader.models import Headline, Item, ItemQuery
 
@@ -31,6 +40,9 @@ def register(subs: Subparsers) -> None:
     sh.add_argument("id", type=int)
     sh.add_argument("--full", action="store_true", help="fetch the full story if not stored")
     sh.add_argument("--summary", action="store_true", help="the summary instead of the story")
+    sh.add_argument(
+        "--json", action="store_true", help="the item's fields, text, links and enclosures"
+    )
     b = command(
         subs,
         "bookmark",
@@ -143,6 +155,9 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     from reader.articles.render import to_text
 
     item, problem = _item_with_full_text(ctx, args.id, fetch=args.full)
+    if args.json:
+        emit_json(_item_json(item))
+        return _full_text_problem(problem)
     out(textsafe.one_line(item.title) or "(untitled)")
     byline = " · ".join(x for x in (item.feed_title, item.author, when(item.published)) if x)
     out(textsafe.one_line(byline))
@@ -157,10 +172,37 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
             out(textsafe.one_line(sentence))
     else:
         sys.stdout.write(to_text(story_document(item)) + "\n")
+    return _full_text_problem(problem)
+
+
+def _full_text_problem(problem: str) -> int:
     if problem:
         print(f"tidings: full text unavailable: {textsafe.one_line(problem)}", file=sys.stderr)
         return 1
     return 0
+
+
+def _item_json(item: Item) -> dict[str, object]:
+    """`tidings show ID --json`: the list --json fields, the item's own fields, the text it
+    shows (story without the enclosure list), that story's links, and its enclosures."""
+    from reader.articles.article import document_text, story_document
+    from reader.articles.enclosures import enclosure_json
+
+    story = story_document(item, media=False)
+    return {
+        **headline_json(_headline(item)),
+        "key": item.key,
+        "updated": iso(item.updated),
+        "first_seen": iso(item.first_seen),
+        "tags": list(item.tags),
+        "summary": item.summary,
+        "content": item.content,
+        "content_type": item.content_type,
+        "has_full_text": bool(item.full_text),
+        "text": document_text(story),
+        "links": list(story.links),
+        "enclosures": [enclosure_json(e) for e in item.enclosures],
+    }
 
 
 def _item_with_full_text(ctx: Context, item_id: int, *, fetch: bool) -> tuple[Item, str]:

@@ -26,8 +26,9 @@ from reader.feeds.fields import (
     plain_text,
     split_author,
 )
+from reader.feeds.media import enclosure, parse_duration
 from reader.feeds.xmlsafe import hardened_parser
-from reader.models import ParsedFeed
+from reader.models import Enclosure, ParsedFeed
 
 DateReader = Callable[[str], int | None]
 _A = "{http://www.w3.org/2005/Atom}"
@@ -39,6 +40,15 @@ _RSS1_NAMESPACES = {
 _DC = "{http://purl.org/dc/elements/1.1/}"
 _CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
 _XHTML_DIV = "{http://www.w3.org/1999/xhtml}div"
+_ITUNES_DURATION = frozenset(
+    {
+        "{http://www.itunes.com/dtds/podcast-1.0.dtd}duration",
+        "{http://www.itunes.com/DTDs/PodCast-1.0.dtd}duration",
+    }
+)
+_MEDIA = ("{http://search.yahoo.com/mrss/}", "{http://search.yahoo.com/mrss}")
+_MEDIA_CONTENT = frozenset(ns + "content" for ns in _MEDIA)
+_MEDIA_GROUP = frozenset(ns + "group" for ns in _MEDIA)
 _RSS_VERSIONS = {v: "rss" + v.replace(".", "") for v in ("2.0", "0.91", "0.92", "0.93", "0.94")}
 _ATOM_KINDS = {"text": "text", "text/plain": "text", "html": "html", "text/html": "html"}
 _ATOM_KINDS.update({"xhtml": "xhtml", "application/xhtml+xml": "xhtml"})
@@ -155,6 +165,7 @@ def _rss_feed(
 def _rss_item(item: etree._Element, ns: str, read_date: DateReader) -> RawItem:
     """One RSS/RDF item. Un-namespaced tags are matched case-insensitively, like feedparser."""
     raw = RawItem(guid=item.get(_RDF + "about", ""))
+    media: list[Enclosure | None] = []
     authors: list[str] = []
     link: etree._Element | None = None
     permalink = False
@@ -179,13 +190,29 @@ def _rss_item(item: etree._Element, ns: str, read_date: DateReader) -> RawItem:
         elif tag in ("author", _DC + "creator"):
             authors.append(_text(child))
         elif tag == "enclosure":
-            raw.enclosures.append(absolute_link(child.get("url", ""), _base(child)))
+            href = absolute_link(child.get("url", ""), _base(child))
+            raw.enclosures.append(enclosure(href, child.get("type"), child.get("length")))
+        else:
+            _media(child, tag, raw, media)
+    raw.enclosures += media
     raw.author = first_author(split_author(a) for a in authors)
     if link is not None:
         raw.link = absolute_link(_text(link), _base(link))
     elif permalink and raw.guid.startswith(_HTTP):
         raw.link = absolute_link(raw.guid, "")
     return raw
+
+
+def _media(el: etree._Element, tag: str, raw: RawItem, media: list[Enclosure | None]) -> None:
+    """Media RSS content (alone or in a media:group) and the iTunes episode duration."""
+    if tag in _MEDIA_CONTENT:
+        href = absolute_link(el.get("url", ""), _base(el))
+        media.append(enclosure(href, el.get("type"), el.get("fileSize"), el.get("duration")))
+    elif tag in _MEDIA_GROUP:
+        for child in el:
+            _media(child, child.tag, raw, media)
+    elif tag in _ITUNES_DURATION:
+        raw.duration = parse_duration(_text(el))
 
 
 def _atom(root: etree._Element, read_date: DateReader) -> ParsedFeed:
@@ -203,6 +230,7 @@ def _atom(root: etree._Element, read_date: DateReader) -> ParsedFeed:
 def _atom_entry(entry: etree._Element, feed_author: str, read_date: DateReader) -> RawItem:
     """One Atom entry; it inherits the feed's author when it names none (RFC 4287 4.2.1)."""
     raw = RawItem()
+    media: list[Enclosure | None] = []
     for child in entry:
         tag = child.tag
         if tag == _A + "title":
@@ -218,7 +246,11 @@ def _atom_entry(entry: etree._Element, feed_author: str, read_date: DateReader) 
         elif tag == _A + "updated":
             raw.updated = read_date(_text(child))
         elif tag == _A + "link" and child.get("rel", "alternate").strip() == "enclosure":
-            raw.enclosures.append(absolute_link(child.get("href", ""), _base(child)))
+            href = absolute_link(child.get("href", ""), _base(child))
+            raw.enclosures.append(enclosure(href, child.get("type"), child.get("length")))
+        else:
+            _media(child, tag, raw, media)
+    raw.enclosures += media
     raw.link = _atom_link(entry) or (raw.guid if raw.guid.startswith(_HTTP) else "")
     raw.author = _atom_author(entry) or feed_author
     return raw

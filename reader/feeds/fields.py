@@ -17,7 +17,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import urljoin, urlsplit
 
 from reader.feeds.identity import KeySource, assign_keys
-from reader.models import ParsedItem, content_digest
+from reader.feeds.media import merge_enclosures
+from reader.models import Enclosure, ParsedItem, item_digest
 from reader.textsafe import storable
 
 # The elements whose presence makes an RSS title "look like HTML" (as feedparser decides).
@@ -215,7 +216,8 @@ class RawItem:
     summary_type: str = "html"  # "html" or "text"
     content: str = ""
     content_type: str = "html"
-    enclosures: list[str] = field(default_factory=list)
+    enclosures: list[Enclosure | None] = field(default_factory=list)
+    duration: int | None = None  # the episode's itunes:duration (given to its enclosure)
 
 
 def _normalized(raw: RawItem) -> RawItem:
@@ -240,7 +242,7 @@ def _normalized(raw: RawItem) -> RawItem:
         summary_type=stype,
         content=storable(content),
         content_type=ctype if content else stype,
-        enclosures=list(dict.fromkeys(storable(e) for e in raw.enclosures if e)),
+        enclosures=[*merge_enclosures(raw.enclosures, raw.duration)],
     )
 
 
@@ -255,21 +257,22 @@ def finish_items(raws: Sequence[RawItem]) -> tuple[ParsedItem, ...]:
     """
     items = [item for item in map(_normalized, raws) if _has_substance(item)]
     sources = [KeySource(i.guid, i.link, i.title, i.content or i.summary) for i in items]
-    return tuple(
-        ParsedItem(
-            key=storable(key),
-            title=i.title,
-            link=i.link,
-            author=i.author,
-            published=i.published,
-            updated=i.updated,
-            summary=i.summary,
-            content=i.content,
-            content_type=i.content_type,
-            enclosures=tuple(i.enclosures),
-            digest=content_digest(
-                i.title, i.link, i.author, str(i.updated), i.summary, i.content, i.content_type
-            ),
-        )
-        for i, key in zip(items, assign_keys(sources), strict=True)
+    return tuple(_parsed_item(i, key) for i, key in zip(items, assign_keys(sources), strict=True))
+
+
+def _parsed_item(i: RawItem, key: str) -> ParsedItem:
+    enclosures = tuple(e for e in i.enclosures if e is not None)
+    texts = (i.summary, i.content, i.content_type)
+    return ParsedItem(
+        key=storable(key),
+        title=i.title,
+        link=i.link,
+        author=i.author,
+        published=i.published,
+        updated=i.updated,
+        summary=i.summary,
+        content=i.content,
+        content_type=i.content_type,
+        enclosures=enclosures,
+        digest=item_digest(i.title, i.link, i.author, i.updated, texts, enclosures),
     )

@@ -14,6 +14,7 @@ from typing import Any
 from reader.errors import ParseError
 from reader.feeds.charset import charset_param, decode_bytes
 from reader.feeds.fields import RawItem, absolute_link, finish_items, guess_plain, parse_date
+from reader.feeds.media import enclosure
 from reader.models import ParsedFeed
 
 _VERSION_PREFIXES = ("https://jsonfeed.org/version/", "http://jsonfeed.org/version/")
@@ -45,6 +46,13 @@ def _id(value: object) -> str:
     return ""
 
 
+def _number(value: object) -> str:
+    """A JSON number as the text an attribute would hold ("" for anything else)."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value == value:
+        return str(int(value)) if abs(value) < 2**63 else ""
+    return ""
+
+
 def _author(obj: Mapping[str, Any]) -> str:
     """The first named author: 1.1 `authors` (a list), else 1.0 `author` (an object)."""
     authors = obj.get("authors")
@@ -59,7 +67,12 @@ def _item(obj: Mapping[str, Any], base: str, feed_author: str) -> RawItem:
     html, text = _str(obj, "content_html"), _str(obj, "content_text")
     attachments = obj.get("attachments")
     enclosures = [
-        absolute_link(_str(a, "url"), base)
+        enclosure(
+            absolute_link(_str(a, "url"), base),
+            _str(a, "mime_type"),
+            _number(a.get("size_in_bytes")),
+            _number(a.get("duration_in_seconds")),
+        )
         for a in (attachments if isinstance(attachments, list) else [])
         if isinstance(a, dict)
     ]

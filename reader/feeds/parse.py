@@ -36,7 +36,8 @@ from reader.feeds.fields import (
     plain_text,
 )
 from reader.feeds.jsonfeed import looks_like_json, parse_json_feed
-from reader.models import ParsedFeed
+from reader.feeds.media import enclosure, parse_duration
+from reader.models import Enclosure, ParsedFeed
 
 MAX_BODY = 32 * 1024 * 1024  # the fetcher stops at 16 MiB; anything larger is refused here
 _COMMENT = rb"<!--(?:(?!-->).)*-->"  # never spans two comments: no exponential backtracking
@@ -199,7 +200,6 @@ def _fp_entry(entry: Any, feed_author: str, base: str) -> RawItem:
         link = ""  # feedparser made a non-web guid (urn:, tag:) the link
     contents = [c for c in dict.get(entry, "content") or [] if isinstance(c, dict)]
     first = contents[0] if contents else {}
-    links = [x for x in dict.get(entry, "links") or [] if isinstance(x, dict)]
     return RawItem(
         guid=guid,
         link=absolute_link(link, base),
@@ -211,10 +211,31 @@ def _fp_entry(entry: Any, feed_author: str, base: str) -> RawItem:
         summary_type=_fp_kind(dict.get(entry, "summary_detail") or {}),
         content=_s(first, "value"),
         content_type=_fp_kind(first),
-        enclosures=[
-            absolute_link(_s(x, "href"), base) for x in links if _s(x, "rel") == "enclosure"
-        ],
+        enclosures=_fp_enclosures(entry, base),
+        duration=parse_duration(_s(entry, "itunes_duration")),
     )
+
+
+def _fp_enclosures(entry: Any, base: str) -> list[Enclosure | None]:
+    """Enclosure links (RSS enclosure, Atom rel=enclosure), then Media RSS content."""
+    links = [x for x in dict.get(entry, "links") or [] if isinstance(x, dict)]
+    media = [x for x in dict.get(entry, "media_content") or [] if isinstance(x, dict)]
+    return [
+        *(
+            enclosure(absolute_link(_s(x, "href"), base), _s(x, "type"), _s(x, "length"))
+            for x in links
+            if _s(x, "rel") == "enclosure"
+        ),
+        *(
+            enclosure(
+                absolute_link(_s(x, "url"), base),
+                _s(x, "type"),
+                _s(x, "filesize"),
+                _s(x, "duration"),
+            )
+            for x in media
+        ),
+    ]
 
 
 def _bozo_warning(result: Any) -> str:

@@ -12,7 +12,16 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Self
 
-from reader.models import Feed, Headline, Item, ItemQuery, ParsedFeed, ParsedItem, SearchResult
+from reader.models import (
+    Enclosure,
+    Feed,
+    Headline,
+    Item,
+    ItemQuery,
+    ParsedFeed,
+    ParsedItem,
+    SearchResult,
+)
 from reader.store import bookmarks as marksql
 from reader.store import feeds as feedsql
 from reader.store import integrity, schema
@@ -219,6 +228,11 @@ class Store(Transactions):
         """One item with its texts."""
         with self._reading():
             return itemsql.get_item(self.conn, item_id)
+
+    def enclosures(self, item_id: int) -> tuple[Enclosure, ...]:
+        """An item's enclosures (media files) in document order; () for none or no such item."""
+        with self._reading():
+            return itemsql.select_enclosures(self.conn, item_id)
 
     def unread_counts(self) -> dict[int, int]:
         """Unread items per feed id."""

@@ -6,7 +6,7 @@ import sqlite3
 from array import array
 from collections.abc import Iterable, Sequence
 
-from reader.models import Headline, Item, ItemQuery, ParsedItem, content_digest
+from reader.models import Enclosure, Headline, Item, ItemQuery, ParsedItem, item_digest
 
 HEADLINE_COLUMNS = (
     "i.id, i.feed_id, f.title AS feed_title, f.url AS feed_url, i.title, i.link, i.author,"
@@ -20,8 +20,8 @@ def item_hash(item: ParsedItem) -> str:
     """The item's digest (parsers set it; computed here for items built elsewhere)."""
     if item.digest:
         return item.digest
-    return content_digest(item.title, item.link, item.author, str(item.updated), item.summary,
-                          item.content, item.content_type)  # fmt: skip
+    texts = (item.summary, item.content, item.content_type)
+    return item_digest(item.title, item.link, item.author, item.updated, texts, item.enclosures)
 
 
 def alternate_key(key: str) -> str:
@@ -121,6 +121,7 @@ def upsert_items(
         "INSERT INTO item_texts (item_id, summary, content, content_type) VALUES (?, ?, ?, ?)",
         texts,
     )
+    write_enclosures(conn, [(item_id, item.enclosures) for item_id, item in fresh])
     if index:
         from reader.store.search import index_new
 
@@ -143,6 +144,34 @@ def _rewrite(conn: sqlite3.Connection, changed: list[tuple[ParsedItem, int, str]
         "UPDATE item_texts SET summary = ?, content = ?, content_type = ? WHERE item_id = ?",
         [(i.summary, i.content, i.content_type, item_id) for i, item_id, _ in changed],
     )
+    conn.executemany(
+        "DELETE FROM enclosures WHERE item_id = ?", [(item_id,) for _, item_id, _ in changed]
+    )
+    write_enclosures(conn, [(item_id, i.enclosures) for i, item_id, _ in changed])
+
+
+def write_enclosures(
+    conn: sqlite3.Connection, items: Iterable[tuple[int, Sequence[Enclosure]]]
+) -> None:
+    """Store the enclosures of these (item id, enclosures) pairs, in order."""
+    conn.executemany(
+        "INSERT INTO enclosures (item_id, position, url, type, length, duration)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (item_id, position, e.url, e.type, e.length, e.duration)
+            for item_id, enclosures in items
+            for position, e in enumerate(enclosures)
+        ],
+    )
+
+
+def select_enclosures(conn: sqlite3.Connection, item_id: int) -> tuple[Enclosure, ...]:
+    """An item's enclosures in document order."""
+    rows = conn.execute(
+        "SELECT url, type, length, duration FROM enclosures WHERE item_id = ? ORDER BY position",
+        (item_id,),
+    )
+    return tuple(Enclosure(r[0], r[1], r[2], r[3]) for r in rows)
 
 
 def trim_feed(
@@ -287,6 +316,7 @@ def get_item(conn: sqlite3.Connection, item_id: int) -> Item | None:
         first_seen=row["first_seen"],
         feed_url=row["feed_url"],
         tags=tuple(row["tags"].split("\x1f")) if row["tags"] else (),
+        enclosures=select_enclosures(conn, item_id),
     )
 
 

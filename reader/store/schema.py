@@ -154,6 +154,20 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             error TEXT NOT NULL
         )""",
     ),
+    # enclosures: the media files items carry (podcast episodes, videos, images), in document
+    # order; items stored before this step get theirs when their feed next sends them (their
+    # digest changes: see models.item_digest)
+    (
+        """CREATE TABLE IF NOT EXISTS enclosures (
+            item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            url TEXT NOT NULL,
+            type TEXT NOT NULL DEFAULT '',
+            length INTEGER,
+            duration INTEGER,
+            PRIMARY KEY (item_id, position)
+        ) WITHOUT ROWID""",
+    ),
 )
 
 LATEST = len(MIGRATIONS)

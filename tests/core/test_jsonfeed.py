@@ -9,6 +9,7 @@ import pytest
 
 from reader.errors import ParseError
 from reader.feeds.parse import parse_feed
+from reader.models import Enclosure
 
 FEEDS = Path(__file__).parent.parent / "data" / "feeds"
 URL = "https://json.example.org/feeds/main.json"
@@ -41,7 +42,9 @@ def test_json_feed_11() -> None:
     assert feed.format == "json11"
     attachments, summary_only, bad_date = feed.items  # the non-object and empty items are dropped
     assert attachments.link == "https://json.example.org/feeds/posts/a.html"
-    assert attachments.enclosures == ("https://json.example.org/feeds/media/a.mp3",)
+    assert attachments.enclosures == (
+        Enclosure("https://json.example.org/feeds/media/a.mp3", "audio/mpeg"),
+    )
     assert attachments.author == "刘洋 Liu Yang"  # the first author with a name
     assert attachments.summary == "<p>短摘要 short summary</p>"  # text summary beside HTML content
     assert (attachments.published, attachments.updated) == (1763805600, 1763892000)

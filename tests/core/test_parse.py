@@ -12,7 +12,7 @@ from reader.errors import ParseError
 from reader.feeds.charset import xml_to_utf8
 from reader.feeds.fastxml import NotUnderstood
 from reader.feeds.parse import _parse_fast, _parse_feedparser, parse_feed
-from reader.models import ParsedFeed, ParsedItem
+from reader.models import Enclosure, ParsedFeed, ParsedItem
 
 FEEDS = Path(__file__).parent.parent / "data" / "feeds"
 URL = "http://feeds.example.com/dir/feed.xml"
@@ -58,7 +58,9 @@ def test_rss20_fields() -> None:
     assert second.author == "Zhang Wei 张伟"  # "editor@... (Zhang Wei 张伟)"
     assert second.published == 1764033300  # +0800
     assert (second.summary, second.content) == ("Only a summary, 只有摘要。", "")
-    assert second.enclosures == ("https://news.example.cn/audio/a2.mp3",)
+    assert second.enclosures == (
+        Enclosure("https://news.example.cn/audio/a2.mp3", "audio/mpeg", 1024),
+    )
     # a literal "<" is text, not markup; a relative link is resolved against the feed URL
     assert third.title == "a < b, and 1 > 0"
     assert third.link == "http://feeds.example.com/dir/2025/11/24/a3.html"
@@ -75,9 +77,13 @@ def test_rss091_and_092() -> None:
     podcast = load("rss092.xml")
     assert podcast.format == "rss092"
     episode, untitled = podcast.items
-    assert episode.enclosures == ("http://example.org/media/ep1.mp3",)
+    assert episode.enclosures == (
+        Enclosure("http://example.org/media/ep1.mp3", "audio/mpeg", 12345),
+    )
     assert untitled.title == "" and untitled.key.startswith("h:")
-    assert untitled.enclosures == ("http://feeds.example.com/dir/media/ep2.mp3",)
+    assert untitled.enclosures == (
+        Enclosure("http://feeds.example.com/dir/media/ep2.mp3", "audio/mpeg", 1),
+    )
     assert untitled.summary == "只有描述的条目 An item with only a description."
 
 
@@ -102,7 +108,7 @@ def test_atom10_types_and_bases() -> None:
     one, two, three, four = feed.items
     assert one.title == "Text title with <tags> kept 文本"  # type="text": literal
     assert one.link == "https://blog.example.org/zh/posts/one.html"  # entry xml:base "posts/"
-    assert one.enclosures == ("https://blog.example.org/zh/img/one.png",)
+    assert one.enclosures == (Enclosure("https://blog.example.org/zh/img/one.png", "image/png"),)
     assert one.author == "Guest 客座"
     assert (one.published, one.updated) == (1764036000, 1764122400)
     # a text summary beside HTML content becomes escaped HTML (one content_type per item)

@@ -108,10 +108,12 @@ def test_browser_env_is_split_but_the_url_is_not(monkeypatch: pytest.MonkeyPatch
 
 def test_enclosures_are_kept_as_urls_and_never_run(tmp_path: Path) -> None:
     feed = parse_feed(data("injection.xml"), {}, "http://hostile.example/feed.xml")
-    enclosures = [e for item in feed.items for e in item.enclosures]
+    enclosures = [e.url for item in feed.items for e in item.enclosures]
     assert enclosures == ["http://hostile.example/a%20b;rm%20-rf.mp3?$(touch%20/tmp/pwned)"]
     json_feed = parse_feed(data("injection.json"), {}, "http://json.example/feed.json")
-    assert [e for i in json_feed.items for e in i.enclosures] == ["http://json.example/a.mp3?$(id)"]
+    assert [e.url for i in json_feed.items for e in i.enclosures] == [
+        "http://json.example/a.mp3?$(id)"
+    ]
 
 
 def test_opml_import_keeps_only_http_feeds(home: Path) -> None:
