@@ -11,17 +11,21 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.worker import Worker, WorkerState
 
 from reader.config import Config
 from reader.store.db import Store
+from reader.textsafe import one_line
 from reader.ui import keys
 from reader.ui.context import ReaderContext, Refresher
 from reader.ui.hangup import exit_on_hangup
+from reader.ui.messages import Failed
 from reader.ui.screens.main import MainScreen
 from reader.ui.state import StateFile, ThemeChoice
 from reader.ui.timefmt import Dates
 
 FALLBACK_THEME = "textual-dark"  # when no theme files are found at all
+TEXTUAL_DUPLICATES = frozenset({"Quit", "Keys", "Theme"})  # ours: Quit, Help, Choose a theme
 
 
 class ReaderApp(App[int]):
@@ -93,6 +97,18 @@ class ReaderApp(App[int]):
             self.notify(problem, title="tidings", severity="warning", timeout=8, markup=False)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
 
+    def on_failed(self, message: Failed) -> None:
+        """Every background error, shown alike: what was being done, and why in one line."""
+        text = one_line(message.error) or "failed"
+        self.notify(text, title=message.title, severity="error", timeout=8, markup=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker of the App's own that failed (the screens' say so with Failed)."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            from reader.ui.control.runner import failure
+
+            self.post_message(failure(event.worker.group, event.worker.error))
+
     def _remember_theme(self, theme: Theme) -> None:
         """Keep the chosen theme for next time (in the data dir, not config.toml)."""
         state = self.ctx.state
@@ -110,18 +126,27 @@ class ReaderApp(App[int]):
         self.notify(f"Theme: {self.theme}", timeout=2, markup=False)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The command palette: every reader action, then Textual's own commands."""
+        """The command palette: the reader's actions (on the reader's screen; elsewhere the
+        App's), each with its key, then Textual's own that are not the same as one of ours."""
+        main = isinstance(screen, MainScreen)
         for action in keys.ACTIONS:
-            yield SystemCommand(action.label, action.help, partial(self._palette_run, action))
-        yield from super().get_system_commands(screen)
+            if (main or action.target) and "search" not in action.scopes:
+                bound = keys.effective_keys(action, self.config.keys)
+                shown = ", ".join(self.get_key_display(Binding(k, "")) for k in bound)
+                run = partial(self._palette_run, action)
+                yield SystemCommand(action.label, f"{shown} · {action.help}", run)
+        themes = ", ".join(self.reader_themes) or "the themes"
+        yield SystemCommand("Choose a theme", f"{themes}…", self.search_themes)
+        for command in super().get_system_commands(screen):
+            if command.title not in TEXTUAL_DUPLICATES:
+                yield command
 
     async def _palette_run(self, action: keys.Action) -> None:
         """Run an action picked in the command palette where its key would run it."""
         if action.target:
             await self.run_action(action.name)
             return
-        focused = self.focused
-        if "screen" not in action.scopes and focused is not None:
-            await self.run_action(action.name, focused)
-        else:
-            await self.run_action(action.name, self.screen)
+        screen = self.screen
+        if isinstance(screen, MainScreen):
+            node, name = screen.palette_target(action)
+            await self.run_action(name, node)

@@ -56,7 +56,9 @@ async def full_text(
 ) -> FullTextDone:
     """Fetch, extract and store an item's full story (`force`: again, though stored)."""
     from reader.fulltext import FullText
+    from reader.ui.context import start_process_helpers
 
+    start_process_helpers()  # extraction runs in worker processes (see context.py)
     async with FullText(config, store) as full:
         result = await full.fetch(item_id, force=force)
     return FullTextDone(item_id, result.ok, one_line(result.error), bookmark)

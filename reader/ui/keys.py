@@ -1,8 +1,19 @@
-"""Every action the reader has, its default keys, and the keymap from config.toml [keys].
+"""Every action the reader has, its default keys, the pane that owns it, and the keymap from
+config.toml [keys].
 
 An action's name is its binding id and its key in `[keys]` (`next_unread = "n,ctrl+n"`); the
-same name may be bound in several places (`down` moves a list and scrolls the reading pane), and
+same name may be bound in several panes (`down` moves a list and scrolls the reading pane), and
 one `[keys]` line rebinds it everywhere.
+
+Scopes say which part owns an action's binding:
+- "list": every list pane (feeds, headlines) moves its cursor;
+- "article": the reading pane scrolls;
+- "story": the headline pane and the reading pane act on *their* story (the one under the
+  cursor, the one open), posting `StoryWanted`; the screen does the work;
+- "feeds": the feed pane acts on the feed (or tag) under its cursor, posting `FeedList.Wanted`;
+- "search": the search bar;
+- "screen": the main screen, from any pane (moving between panes and stories, overlays);
+- target "app.": the App (theme, quit).
 """
 
 from __future__ import annotations
@@ -13,7 +24,7 @@ from typing import Literal
 
 from textual.binding import Binding
 
-Scope = Literal["list", "article", "screen"]
+Scope = Literal["list", "article", "story", "feeds", "search", "screen"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,14 +57,17 @@ ACTIONS: tuple[Action, ...] = (
     Action("pane_left", "h,left", "Left", "Focus the pane to the left (feeds)"),
     Action("pane_right", "l,right", "Right", "Focus the pane to the right (reading)"),
     Action("back", "escape", "Back", "Back: story → headlines → feeds; leave a search", show=7),
-    Action("open_link", "o", "Browser", "Open the story's link in the browser", show=11),
-    Action("links", "u", "Links", "List the story's links to open one"),
+    Action("open_link", "o", "Browser", "Open the story's link in the browser", ("story",),
+           show=11),
+    Action("links", "u", "Links", "List the story's links to open one", ("story",)),
     Action("bookmark", "b", "Bookmark", "Bookmark (and keep the full story) / unbookmark",
-           show=4),
-    Action("tag", "B", "Tag", "Tag the story's bookmark (bookmarks it)"),
-    Action("toggle_read", "m", "Read/unread", "Mark the story read or unread", show=10),
-    Action("summary", "s", "Summary", "The story's summary ⇄ the whole story", show=3),
-    Action("full_text", "f", "Full text", "Fetch the whole story from its web page"),
+           ("story",), show=4),
+    Action("tag", "B", "Tag", "Tag the story's bookmark (bookmarks it)", ("story",)),
+    Action("toggle_read", "m", "Read/unread", "Mark the story read or unread", ("story",),
+           show=10),
+    Action("summary", "s", "Summary", "The story's summary ⇄ the whole story", ("story",),
+           show=3),
+    Action("full_text", "f", "Full text", "Fetch the whole story from its web page", ("story",)),
     Action("summary_lines", "v", "Summary lines", "A summary line under each title (on/off)"),
     Action("mark_feed_read", "A", "All read", "Mark the whole selected feed read"),
     Action("refresh_feed", "r", "Refresh feed", "Refresh the selected feed"),
@@ -63,6 +77,10 @@ ACTIONS: tuple[Action, ...] = (
     Action("save_search", "S", "Save search",
            "Save the search in the feed pane (on a saved search: remove it)"),
     Action("digest", "d", "Digest", "Digest: today's unread (or the feed's), summarised", show=8),
+    Action("search_results", "down", "Results", "To the hits (the search bar)", ("search",),
+           show=12),
+    Action("search_save", "ctrl+s", "Save search", "Save the search typed (the search bar)",
+           ("search",), show=13),
     Action("cycle_theme", "t", "Theme", "Switch to the next theme", target="app.", show=9),
     Action("help", "question_mark", "Help", "Show every key", show=5),
     Action("quit", "q", "Quit", "Quit tidings", target="app.", show=6),
@@ -70,25 +88,41 @@ ACTIONS: tuple[Action, ...] = (
 
 BY_NAME: dict[str, Action] = {a.name: a for a in ACTIONS}
 
+FEED_PANE: dict[str, tuple[str, str, str]] = {
+    # story keys that act on the feed in the feed pane: name -> (feed action, label, help)
+    "toggle_read": ("mark_read", "Feed read", "Mark the feed (or tag) under the cursor read"),
+    "open_link": ("open_site", "Site", "Open the feed's web site in the browser"),
+}
+
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Moving", ("down", "up", "top", "bottom", "page_down", "page_up", "select", "next_unread",
-                "prev_unread", "page", "page_back", "next_pane", "prev_pane", "pane_left",
-                "pane_right", "back")),
-    ("The story", ("summary", "full_text", "open_link", "links", "bookmark", "tag",
-                   "toggle_read")),
-    ("Finding stories", ("search", "save_search", "digest", "summary_lines")),
+    ("Everywhere", ("next_unread", "prev_unread", "page", "page_back", "next_pane", "prev_pane",
+                    "pane_left", "pane_right", "back", "search", "digest", "help", "quit",
+                    "cycle_theme")),
+    ("In the lists", ("down", "up", "top", "bottom", "page_down", "page_up", "select")),
+    ("The story (headlines and reading pane)", ("summary", "full_text", "open_link", "links",
+                                                "bookmark", "tag", "toggle_read")),
+    ("Finding stories", ("save_search", "summary_lines")),
     ("Feeds", ("mark_feed_read", "refresh_feed", "refresh_all", "feed_health")),
-    ("The reader", ("cycle_theme", "help", "quit")),
+    ("The search bar", ("search_results", "search_save")),
 )  # fmt: skip
 
 
+def _binding(action: Action, scope: Scope) -> Binding:
+    name = f"story('{action.name}')" if scope == "story" else action.target + action.name
+    return Binding(action.keys, name, action.label, show=bool(action.show), id=action.name,
+                   tooltip=action.help)  # fmt: skip
+
+
 def bindings(scope: Scope) -> list[Binding]:
-    """The bindings of one scope (each with its action name as id)."""
+    """The bindings of one scope (each with its action name as id). Story actions run
+    `story(NAME)` on the pane; feed-pane actions run `feed(NAME)`."""
     chosen = sorted((a for a in ACTIONS if scope in a.scopes), key=lambda a: a.show or 99)
-    return [
-        Binding(a.keys, a.target + a.name, a.label, show=bool(a.show), id=a.name, tooltip=a.help)
-        for a in chosen
-    ]
+    found = [_binding(a, scope) for a in chosen]
+    if scope == "feeds":
+        for name, (feed_action, label, help_text) in FEED_PANE.items():
+            found.append(Binding(BY_NAME[name].keys, f"feed('{feed_action}')", label,
+                                 show=False, id=name, tooltip=help_text))  # fmt: skip
+    return found
 
 
 def bindings_of(*names: str) -> list[Binding]:

@@ -1,7 +1,9 @@
-"""Messages that carry results from store and refresh workers back to the main screen.
+"""Messages that carry results from store and refresh workers back to the main screen, and
+the two that several parts post: `StoryWanted` (a story key in the headline or reading pane)
+and `Failed` (anything that went wrong in the background: the App shows each one the same way).
 
-Widgets' own messages are nested in their classes (`HeadlineList.Opened`); these are the
-screen's: each is posted by a worker thread and handled on the event loop.
+A widget's own messages are nested in its class (`HeadlineList.Opened`); these are the
+screen's: most are posted by a worker thread and handled on the event loop.
 """
 
 from __future__ import annotations
@@ -23,7 +25,12 @@ if TYPE_CHECKING:
     from reader.service import Progress
 
 
-class FeedsLoaded(Message):
+class Result(Message):
+    """A worker's result for the main screen, which routes each kind to the part that shows it
+    (see MainScreen.routes)."""
+
+
+class FeedsLoaded(Result):
     """The subscriptions with their unread counts, the totals of the fixed entries, and the
     bookmark tags (saved searches' counts come separately: see SearchCounts)."""
 
@@ -41,7 +48,7 @@ class FeedsLoaded(Message):
         self.mark_tags = mark_tags
 
 
-class SearchCounts(Message):
+class SearchCounts(Result):
     """The unread counts of the saved searches (a query that cannot run counts 0)."""
 
     def __init__(self, counts: dict[str, int]) -> None:
@@ -49,7 +56,7 @@ class SearchCounts(Message):
         self.counts = counts
 
 
-class HeadlinesLoaded(Message):
+class HeadlinesLoaded(Result):
     """A source's item ids (headline order) and the rows of a first window of them.
 
     `keep_id` is the item the cursor should stay on; `open_index` an item to open at once
@@ -79,7 +86,7 @@ class HeadlinesLoaded(Message):
         self.open_index = open_index
 
 
-class RowsLoaded(Message):
+class RowsLoaded(Result):
     """Headline rows for a window of the list, for the ids list `generation`."""
 
     def __init__(self, generation: int, rows: Sequence[Headline]) -> None:
@@ -88,7 +95,7 @@ class RowsLoaded(Message):
         self.rows = rows
 
 
-class ArticleLoaded(Message):
+class ArticleLoaded(Result):
     """An item with its text rendered to blocks (and its summary, in the summary view)."""
 
     def __init__(self, item: Item, document: Document, summary: Summary | None = None) -> None:
@@ -98,7 +105,7 @@ class ArticleLoaded(Message):
         self.summary = summary
 
 
-class SummaryLoaded(Message):
+class SummaryLoaded(Result):
     """The summary of item `item_id`, for the reading pane."""
 
     def __init__(self, item_id: int, summary: Summary) -> None:
@@ -107,7 +114,7 @@ class SummaryLoaded(Message):
         self.summary = summary
 
 
-class SummaryLines(Message):
+class SummaryLines(Result):
     """One-line summaries for the headline list; `dropped`: ids asked for but not done (the
     work was overtaken by a newer request)."""
 
@@ -117,7 +124,7 @@ class SummaryLines(Message):
         self.dropped = dropped
 
 
-class SearchLoaded(Message):
+class SearchLoaded(Result):
     """A page of a search's hits: `offset` 0 starts the list (keeping the cursor on
     `keep_id`), a later page extends list `generation`. `error`: why the query cannot run."""
 
@@ -148,7 +155,7 @@ class SearchLoaded(Message):
         self.error = error
 
 
-class FullTextDone(Message):
+class FullTextDone(Result):
     """A full-text fetch ended: stored (`ok`), or `error` says why not. `bookmark`: it was
     fetched because the item was bookmarked."""
 
@@ -160,7 +167,7 @@ class FullTextDone(Message):
         self.bookmark = bookmark
 
 
-class TagsWanted(Message):
+class TagsWanted(Result):
     """An item's tags, to edit (B)."""
 
     def __init__(self, item_id: int, title: str, tags: Sequence[str]) -> None:
@@ -200,7 +207,7 @@ class Subscribed(Message):
         self.refresh = refresh
 
 
-class UnreadFound(Message):
+class UnreadFound(Result):
     """Where the next (or previous) unread item is: an index in the current list, or none."""
 
     def __init__(self, generation: int, index: int | None, forward: bool) -> None:
@@ -210,7 +217,7 @@ class UnreadFound(Message):
         self.forward = forward
 
 
-class ItemsChanged(Message):
+class ItemsChanged(Result):
     """Items whose read or bookmark state changed (their fresh headlines); `reload` when so
     many changed that the lists and counts should be read again. For one item: `tags`, its
     new bookmark tags (None: unchanged); `full_text_for`, its id when its full text should be
@@ -233,7 +240,7 @@ class ItemsChanged(Message):
         self.full_text_for = full_text_for
 
 
-class RefreshProgress(Message):
+class RefreshProgress(Result):
     """Where a background refresh is (`new_items` so far); a newer one replaces an unhandled
     older one."""
 
@@ -247,7 +254,7 @@ class RefreshProgress(Message):
         return isinstance(message, RefreshProgress)
 
 
-class RefreshFinished(Message):
+class RefreshFinished(Result):
     """A refresh ended: how many feeds, new items and failures (error: it could not run)."""
 
     def __init__(self, feeds: int, new_items: int, failed: int, error: str = "") -> None:
@@ -258,12 +265,31 @@ class RefreshFinished(Message):
         self.error = error
 
 
-class Notice(Message):
+class Notice(Result):
     """A one-line note for the person (a worker's outcome worth telling); `copy` is text to
     put on the clipboard (a link no browser could open)."""
 
-    def __init__(self, text: str, error: bool = False, copy: str = "") -> None:
+    def __init__(self, text: str, copy: str = "") -> None:
         super().__init__()
         self.text = text
-        self.error = error
         self.copy = copy
+
+
+class StoryWanted(Message):
+    """A story key pressed in the headline or reading pane: do `action` (an action name of
+    keys.py) to story `item_id` (None: that pane has no story)."""
+
+    def __init__(self, action: str, item_id: int | None) -> None:
+        super().__init__()
+        self.action = action
+        self.item_id = item_id
+
+
+class Failed(Message):
+    """Something in the background went wrong: `title` says what was being done, `error` why
+    (one line). It bubbles up to the App, which shows every one alike."""
+
+    def __init__(self, title: str, error: str) -> None:
+        super().__init__()
+        self.title = title
+        self.error = error

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
@@ -96,4 +97,30 @@ async def until(pilot: Pilot[Any], ready: Callable[[], object], what: str = "") 
         if ready():
             return
         await asyncio.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what or ready}")
+
+
+def notes(app: App[Any]) -> list[str]:
+    """The notifications shown, oldest first, each as `title: message` (or the message)."""
+    shown = app._notifications  # Textual keeps no public list of them
+    return [f"{n.title}: {n.message}" if n.title else n.message for n in shown]
+
+
+async def wait_for_note(pilot: Pilot[Any], text: str) -> list[str]:
+    """Settle until a notification containing `text` shows (a fetch takes a moment)."""
+    for _ in range(100):
+        await settle(pilot)
+        found = notes(pilot.app)
+        if any(text in m for m in found):
+            return found
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no notification with {text!r}: {notes(pilot.app)}")
+
+
+async def poll(pilot: Pilot[Any], ready: Callable[[], object], what: str = "") -> None:
+    """Wait until `ready()` is true without waiting for workers (one may run on purpose)."""
+    for _ in range(250):
+        if ready():
+            return
+        await pilot.pause(0.02)
     raise AssertionError(f"timed out waiting for {what or ready}")

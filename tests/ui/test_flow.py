@@ -14,7 +14,7 @@ from reader.service import Progress, ProgressCallback, Service
 from reader.store.db import Store
 from reader.ui.app import ReaderApp
 from reader.ui.screens.main import MainScreen
-from tests.ui.conftest import CheckedStore, settle
+from tests.ui.conftest import CheckedStore, notes, poll, settle
 from tests.ui.fixtures import HOSTILE, NOW, make_app
 
 Factory = Callable[..., ReaderApp]
@@ -284,10 +284,9 @@ async def test_quitting_cancels_a_running_refresh(store: Store, tmp_path: Path) 
     service = SlowService()
     app = make_app(store, tmp_path / "state", service=service, refresh_on_start=True)
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.pause(0.2)
-        assert main(app).status.activity == "refreshing 0/3"
+        await poll(pilot, lambda: main(app).status.activity == "refreshing 0/3", "the refresh")
         await pilot.press("R")
-        assert any("already running" in n.message for n in app._notifications)
+        assert any("already running" in m for m in notes(app))
         started = time.monotonic()
         await pilot.press("q")
     for _ in range(100):  # the refresh thread notices the cancel on its own loop

@@ -164,7 +164,8 @@ def test_keymap_from_config() -> None:
     assert keymap == {"next_unread": "n,J"}
     assert unknown == ["nope"]
     assert keys.effective_keys(keys.BY_NAME["quit"], {}) == ["q"]
-    every = {b.id for scope in ("list", "article", "screen") for b in keys.bindings(scope)}
+    scopes: tuple[keys.Scope, ...] = ("list", "article", "story", "feeds", "search", "screen")
+    every = {b.id for scope in scopes for b in keys.bindings(scope)}
     assert every == set(keys.BY_NAME)
 
 

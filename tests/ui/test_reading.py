@@ -7,10 +7,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Input
 
 from reader.config import Config, UIConfig
@@ -20,7 +18,7 @@ from reader.ui.app import ReaderApp
 from reader.ui.screens.digest import DigestScreen
 from reader.ui.screens.main import MainScreen
 from tests.loopback import Loopback
-from tests.ui.conftest import CheckedStore, settle, until
+from tests.ui.conftest import CheckedStore, notes, settle, until, wait_for_note
 from tests.ui.fixtures import NOW, at, build_store, make_app
 from tests.ui.test_flow import FakeService
 
@@ -155,17 +153,6 @@ async def test_d_on_a_feed_digests_that_feed(app_factory: Factory) -> None:
         assert title == "Digest · tidings · 5 unread stories from 2 feeds"
 
 
-async def wait_for_note(pilot: Pilot[Any], app: ReaderApp, text: str) -> list[str]:
-    """Settle until a notification containing `text` shows (a fetch takes a moment)."""
-    for _ in range(60):
-        await settle(pilot)
-        messages = [n.message for n in app._notifications]
-        if any(text in m for m in messages):
-            return messages
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"no notification with {text!r}: {messages}")
-
-
 async def test_f_fetches_the_full_story(gazette: Store, tmp_path: Path, server: Loopback) -> None:
     app = make_app(gazette, tmp_path / "state")
     async with app.run_test(size=(140, 40)) as pilot:
@@ -176,7 +163,7 @@ async def test_f_fetches_the_full_story(gazette: Store, tmp_path: Path, server: 
         item_id = screen.headlines.current_id
         assert "The breakwater is finished." in body_text(screen)
         await pilot.press("f")
-        await wait_for_note(pilot, app, "Full story fetched")
+        await wait_for_note(pilot, "Full story fetched")
         await settle(pilot)
         assert "Engineers poured the last of the concrete blocks" in body_text(screen)
         assert "Copyright" not in body_text(screen) and "Home" not in body_text(screen)
@@ -193,7 +180,7 @@ async def test_f_says_why_it_failed(gazette: Store, tmp_path: Path, server: Loop
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         await pilot.press("enter", "f")
-        messages = await wait_for_note(pilot, app, "Full story:")
+        messages = await wait_for_note(pilot, "Full story: ")
         assert any("404" in m for m in messages)
         assert "The breakwater is finished." in body_text(main(app))
 
@@ -206,7 +193,7 @@ async def test_b_keeps_the_full_story(gazette: Store, tmp_path: Path) -> None:
         item_id = screen.headlines.current_id
         assert item_id is not None
         await pilot.press("b")
-        await wait_for_note(pilot, app, "Full story kept for offline reading")
+        await wait_for_note(pilot, "Full story kept for offline reading")
         assert screen.totals.bookmarked == 1
     assert isinstance(gazette, CheckedStore)
     gazette.checked = False
@@ -263,6 +250,6 @@ async def test_auto_refresh_notifies_and_indexes(store: Store, tmp_path: Path) -
                 break
         await settle(pilot)
         assert service.calls and service.calls[0] is None
-        assert any(n.message == "4 new stories" for n in app._notifications)
+        assert "Refresh: 4 new stories" in notes(app)
         pending = store.conn.execute("SELECT count(*) FROM search_pending").fetchone()[0]
         assert pending == 0  # indexed after the refresh, not left for the first search

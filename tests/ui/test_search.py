@@ -31,7 +31,7 @@ def main(app: ReaderApp) -> MainScreen:
 
 
 def info(screen: MainScreen) -> str:
-    return str(screen.search_bar.query_one("#search-info").render())
+    return str(screen.search.bar.query_one("#search-info").render())
 
 
 async def open_search(pilot: Pilot[Any]) -> None:
@@ -62,7 +62,7 @@ async def test_search_as_you_type_and_back(app_factory: Factory) -> None:
         before_id, before_item = screen.headlines.current_id, screen.article.item
         assert before_item is not None
         await open_search(pilot)
-        assert screen.searching
+        assert screen.search.active
         await type_query(pilot, "禁毒")
         hl = screen.headlines
         assert screen.source.kind is Kind.SEARCH and hl.is_search and hl.row_height == 2
@@ -75,7 +75,7 @@ async def test_search_as_you_type_and_back(app_factory: Factory) -> None:
         assert screen.article.item.title.startswith("咸宁")
         await pilot.press("escape")  # back to exactly where the search started
         await settle(pilot)
-        assert not screen.searching and screen.source.kind is Kind.ALL
+        assert not screen.search.active and screen.source.kind is Kind.ALL
         assert hl.current_id == before_id and hl.cursor == 3 and hl.row_height == 1
         assert screen.article.item is not None and screen.article.item.id == before_item.id
         assert app.focused is hl
@@ -87,15 +87,15 @@ async def test_query_errors_show_in_the_bar(app_factory: Factory) -> None:
         await settle(pilot)
         screen = main(app)
         await open_search(pilot)
-        screen.search_bar.input.value = "since:yesterday"
+        screen.search.bar.input.value = "since:yesterday"
         await pilot.pause(0.2)
         await settle(pilot)
-        assert screen.search_bar.query_one("#search-info").has_class("-error")
+        assert screen.search.bar.query_one("#search-info").has_class("-error")
         assert "since" in info(screen) and "\n" not in info(screen)
-        screen.search_bar.input.value = "since:2026-01-01"
+        screen.search.bar.input.value = "since:2026-01-01"
         await pilot.pause(0.2)
         await settle(pilot)
-        assert not screen.search_bar.query_one("#search-info").has_class("-error")
+        assert not screen.search.bar.query_one("#search-info").has_class("-error")
         await pilot.press("escape")
         await settle(pilot)
         assert screen.source.kind is Kind.ALL and len(screen.headlines.ids) == 9
@@ -112,7 +112,7 @@ async def test_hits_page_in_as_the_list_scrolls(
         await open_search(pilot)
         await type_query(pilot, "is:unread")
         assert len(screen.headlines.ids) == 9  # three pages, asked for as they came on screen
-        assert screen.search_total == 9 and screen.headlines.more == 0
+        assert screen.search.total == 9 and screen.headlines.more == 0
         assert len(set(screen.headlines.ids)) == 9
 
 
@@ -125,7 +125,7 @@ async def test_saved_searches(store: Store, tmp_path: Path) -> None:
         screen = main(app)
         await open_search(pilot)
         await type_query(pilot, "Fresh")
-        assert screen.search_total == 0
+        assert screen.search.total == 0
         await pilot.press("ctrl+s")
         await settle(pilot)
         await pilot.press("escape")

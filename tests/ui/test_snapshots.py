@@ -16,7 +16,7 @@ from reader.config import Config, UIConfig
 from reader.models import ParsedFeed, ParsedItem
 from reader.store.db import Store
 from reader.ui.app import ReaderApp
-from reader.ui.screens.main import MainScreen
+from reader.ui.control.searching import Searching
 from tests.ui.conftest import settle
 from tests.ui.fixtures import at, make_app
 
@@ -49,7 +49,7 @@ def keys_then_settle(*keys: str) -> Callable[[Pilot[Any]], Any]:
 @pytest.fixture(autouse=True)
 def no_timings(monkeypatch: pytest.MonkeyPatch) -> None:
     """Search times vary from run to run: the bar leaves them out here."""
-    monkeypatch.setattr(MainScreen, "show_timing", False)
+    monkeypatch.setattr(Searching, "show_timing", False)
 
 
 SCREENS = {

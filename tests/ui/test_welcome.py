@@ -19,7 +19,7 @@ from reader.ui.screens.dialogs import Chooser, Prompt
 from reader.ui.screens.main import MainScreen
 from reader.ui.screens.welcome import WelcomeScreen
 from tests.loopback import Loopback
-from tests.ui.conftest import CheckedStore, settle
+from tests.ui.conftest import CheckedStore, notes, settle
 from tests.ui.fixtures import make_app
 
 DEMO = Path(__file__).parents[2] / "reader" / "demo"
@@ -97,7 +97,7 @@ async def test_welcome_adds_a_site_and_its_chosen_feed(
         assert [f.title for f in screen.feeds] == ["Terminal Tools Digest"]
         assert len(screen.headlines.ids) == 3
         assert server.hits["/digest.atom"] == 1 and server.hits["/weekly.xml"] == 0
-        assert any("Subscribed to Terminal Tools Digest" in n.message for n in app._notifications)
+        assert any("Subscribed to Terminal Tools Digest" in m for m in notes(app))
 
 
 async def test_welcome_says_what_went_wrong(welcome_app: ReaderApp, server: Loopback) -> None:
@@ -127,7 +127,7 @@ async def test_welcome_imports_a_urls_file(welcome_app: ReaderApp, tmp_path: Pat
         assert sorted(f.url for f in screen.feeds) == ["https://example.org/a.xml",
                                                        "https://example.org/b.xml"]  # fmt: skip
         assert [r.label for r in screen.feed_list.rows if r.group] == ["news"]
-        messages = [n.message for n in app._notifications]
+        messages = notes(app)
         assert "Imported 2 of 2 feeds" in messages
         assert any("Not refreshing" in m for m in messages)  # offline in tests
 

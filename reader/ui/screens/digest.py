@@ -11,7 +11,6 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
 
 from reader.textsafe import one_line
 from reader.ui import keys
@@ -79,14 +78,9 @@ class DigestScreen(Screen[int | None]):
 
     def on_mount(self) -> None:
         """Build the digest in a worker thread."""
-        load = self.load
+        from reader.ui.control.runner import Runner
 
-        def run() -> None:
-            message = load()
-            if not get_current_worker().is_cancelled:
-                self.post_message(message)
-
-        self.run_worker(run, thread=True, group="digest", exit_on_error=False)
+        Runner(self).work(self.load, "digest")
 
     def on_digest_loaded(self, message: DigestLoaded) -> None:
         """Show the stories."""

@@ -1,70 +1,116 @@
-"""The three-pane screen: feeds | headlines | reading pane, and the search bar over them. It
-mediates: widgets tell it what happened (messages up), it runs store work in worker threads and
-sets widget state (attributes down). Narrow terminals (< 100 columns) show one pane at a time
-with the same keys. What the keys do lives in the classes it builds on: actions.py (stories,
-feeds, refresh), story.py (summaries, full text, bookmarks, digest), searching.py (search)."""
+"""The three-pane screen: feeds | headlines | reading pane, and the search bar over them.
+
+It mediates. Each pane owns its keys and says what the person wants with a message: the feed
+pane `FeedList.Highlighted`, `FeedList.Chosen` and `FeedList.Wanted` (a key acting on the feed
+under its cursor), the headline and reading panes `StoryWanted` (a story key), the search bar
+its `SearchBar.*` messages. The screen hands each to the part that does the work, composed
+here, not inherited: `Lists` (what the panes list, counts, n/p), `Reading` (the open story and
+the story keys), `Summaries` (s, v, the digest), `Searching` (the bar, hits, saved searches),
+`Refreshing` (r, R, the timer).
+Store work runs in worker threads (`Runner`), results come back as messages (messages.py).
+Narrow terminals (< 100 columns) show one pane at a time with the same keys.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.content import Content
-from textual.timer import Timer
+from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
+from textual.reactive import reactive
+from textual.screen import Screen
 from textual.widget import Widget
 
-from reader.models import Feed, Headline
-from reader.ui import keys, loaders
+from reader.models import Feed
+from reader.ui import keys
 from reader.ui.context import ReaderContext
+from reader.ui.control.feeds import FeedActions
+from reader.ui.control.lists import Lists
+from reader.ui.control.reading import Reading
+from reader.ui.control.refreshing import Refreshing
+from reader.ui.control.runner import Runner
+from reader.ui.control.searching import Searching
+from reader.ui.control.summaries import Summaries
 from reader.ui.messages import (
     ArticleLoaded,
     FeedsLoaded,
+    FullTextDone,
     HeadlinesLoaded,
+    ItemsChanged,
     Notice,
+    RefreshFinished,
+    RefreshProgress,
+    Result,
     RowsLoaded,
+    SearchCounts,
+    SearchLoaded,
+    StoryWanted,
+    SummaryLines,
+    SummaryLoaded,
+    TagsWanted,
     UnreadFound,
 )
-from reader.ui.screens.searching import SearchActions
-from reader.ui.sources import Kind, Source, next_sources
-from reader.ui.widgets.article import WELCOME, ArticleView
+from reader.ui.sources import ALL, Source, Totals
+from reader.ui.widgets.article import ArticleView
 from reader.ui.widgets.feeds import FeedList
 from reader.ui.widgets.footer import KeyFooter
 from reader.ui.widgets.headlines import HeadlineList
 from reader.ui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
-    from reader.ui.screens.welcome import Welcomed
     from reader.ui.widgets.blocks import LinkList
+    from reader.ui.widgets.searchbar import SearchBar
 
 NARROW = 100  # columns below which one pane shows at a time
 PANES = ("feeds", "headlines", "article")
-NO_FEEDS = (
-    "No feeds yet.\n\n"
-    "Subscribe from a shell, then come back:\n"
-    "  tidings add https://example.org/        (finds the site's feed)\n"
-    "  tidings import ~/.newsboat/urls         (or an OPML file)\n\n"
-    "Or try the reader on bundled feeds: tidings demo"
-)
 
 
-class MainScreen(SearchActions):
+class MainScreen(Screen[None]):
     """Feeds, headlines and the story; the status line and the footer below."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(keys.bindings("screen"))
     AUTO_FOCUS = "#headlines"
 
+    pane: reactive[str] = reactive("headlines", init=False)
+    """The pane with focus: feeds, headlines or article (the one shown when narrow)."""
+
     def __init__(self, ctx: ReaderContext) -> None:
-        super().__init__(ctx)
-        self._read_timer: Timer | None = None
-        self._preview_of: Source | None = None
-        self._screen_row: tuple[int, int] | None = None  # (item, row) to restore a list to
-        self.feeds_requested = False  # the first feed load waits for the first headlines
-        self.started = False  # the first feeds are in (the welcome and the refresh went)
+        super().__init__()
+        self.ctx = ctx
+        self.source: Source = ALL
+        self.feeds: list[Feed] = []
+        self.unread: dict[int, int] = {}
+        self.totals = Totals()
+        self.runner = Runner(self)
+        self.lists = Lists(self)
+        self.reading = Reading(self)
+        self.summaries = Summaries(self)
+        self.search = Searching(self)
+        self.refreshing = Refreshing(self)
+        self.feed_actions = FeedActions(self)
+        self.routes: dict[type[Result], Callable[[Any], None]] = {
+            FeedsLoaded: self.lists.feeds_loaded,
+            HeadlinesLoaded: self.lists.headlines_loaded,
+            RowsLoaded: lambda m: self.headlines.add_rows(m.generation, m.rows),
+            SearchCounts: self.lists.search_counts,
+            UnreadFound: self.lists.unread_found,
+            ArticleLoaded: self.reading.article_loaded,
+            ItemsChanged: self.reading.items_changed,
+            TagsWanted: self.reading.tags_wanted,
+            FullTextDone: self.reading.full_text_done,
+            SummaryLoaded: self.summaries.loaded,
+            SummaryLines: self.summaries.lines_loaded,
+            SearchLoaded: self.search.loaded,
+            RefreshProgress: self.refreshing.progress,
+            RefreshFinished: self.refreshing.finished,
+            Notice: self.show_notice,
+        }
+        """Which part shows each kind of worker result (a new part adds its own here)."""
 
     def compose(self) -> ComposeResult:
         """The panes, the status line, the footer (the search bar comes when wanted)."""
@@ -80,177 +126,126 @@ class MainScreen(SearchActions):
         self.feed_list.border_title = "Feeds"
         self.article.border_title = "Story"
         self.headlines.set_summary_lines(self.ctx.state.state.summary_lines)
-        self.call_after_refresh(self.load_headlines)  # the first frame is not kept waiting
+        self.call_after_refresh(self.lists.load_headlines)  # the first frame is not kept waiting
         self.status.activity = "" if self.ctx.service else self.ctx.offline_reason
         minutes = self.ctx.config.ui.refresh_minutes
         if self.ctx.service is not None and minutes > 0:
-            self.set_interval(minutes * 60, lambda: self.start_refresh(None, quiet=True))
+            self.set_interval(minutes * 60, lambda: self.refreshing.start(None, quiet=True))
 
-    # ---- results ------------------------------------------------------------------------
-    def on_feeds_loaded(self, message: FeedsLoaded) -> None:
-        """New feeds and counts; the first time, the welcome (no feeds) or the refresh."""
-        self.feeds, self.unread, self.totals = list(message.feeds), message.unread, message.totals
-        extras = self.feed_extras(tuple(message.mark_tags))
-        self.feed_list.set_data(self.feeds, self.unread, self.totals, extras)
-        self.update_place()
-        self.count_searches()
-        if self.article.item is None:
-            self.article.show_message(WELCOME if self.feeds else NO_FEEDS)
-        if not self.started:
-            self.started = True
-            if not self.feeds:
-                from reader.ui.screens.welcome import WelcomeScreen
+    def on_unmount(self) -> None:
+        """Quitting cancels a running refresh (and fetches) rather than waiting for them."""
+        self.refreshing.cancel()
+        self.runner.cancel_all()
 
-                self.app.push_screen(WelcomeScreen(self.ctx), self.on_welcomed)
-            elif self.ctx.service is not None and self.ctx.refresh_on_start:
-                self.start_refresh(None)
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A notification; its text is never read as markup (it often holds a feed's title,
+        a link or an error about them)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
-    def on_welcomed(self, done: Welcomed | None) -> None:
-        """Back from the welcome screen: show the new feeds (and fetch them)."""
-        if done is None:
-            return
-        self.notify(done.note)
-        self.load_feeds()
-        self.load_headlines()
-        if done.refresh:
-            self.start_refresh(None)
+    # ---- the parts ----------------------------------------------------------------------
+    @property
+    def feed_list(self) -> FeedList:
+        """The feed pane."""
+        return self.query_one(FeedList)
 
-    def on_headlines_loaded(self, message: HeadlinesLoaded) -> None:
-        """A source's ids: show them, keeping the cursor on its item."""
-        if message.source != self.source:
-            return
-        keep_id = message.keep_id
-        if keep_id is None and self._preview_of == message.source:
-            keep_id = self.headlines.current_id  # the full list after its preview
-        self._preview_of = message.source if message.preview else None
-        row = None
-        if self._screen_row is not None and self._screen_row[0] == keep_id:
-            row, self._screen_row = self._screen_row[1], None
-        self.headlines.show(message.ids, message.rows, keep_id=keep_id, screen_row=row,
-                            show_feed=not message.source.single_feed)  # fmt: skip
-        self.update_place()
-        if not self.feeds_requested:
-            self.feeds_requested = True
-            self.load_feeds()
-        if message.open_index is not None:
-            self.open_at(message.open_index)
-        elif message.jump is not None:
-            self.notify("No more unread stories")
+    @property
+    def headlines(self) -> HeadlineList:
+        """The headline pane."""
+        return self.query_one(HeadlineList)
 
-    def open_at(self, index: int) -> None:
-        """Put the cursor on row `index` and open its story (in the one-pane layout, show it)."""
-        self.headlines.cursor = index
-        self.open_item(self.headlines.ids[index])
-        if self.narrow:
-            self.show_pane("article")
+    @property
+    def article(self) -> ArticleView:
+        """The reading pane."""
+        return self.query_one(ArticleView)
 
-    def on_rows_loaded(self, message: RowsLoaded) -> None:
-        """Rows for the window on screen."""
-        self.headlines.add_rows(message.generation, message.rows)
+    @property
+    def status(self) -> StatusLine:
+        """The status line."""
+        return self.query_one(StatusLine)
 
-    def on_article_loaded(self, message: ArticleLoaded) -> None:
-        """Show the story (or its summary), then mark it read as configured."""
-        self.article.show_item(message.item, message.document, message.summary)
-        if not message.item.read:
-            self.schedule_read(message.item.id)
+    @property
+    def narrow(self) -> bool:
+        """One pane at a time."""
+        return self.has_class("narrow")
 
-    def on_unread_found(self, message: UnreadFound) -> None:
-        """Open the unread item found, or cross into the next feed that has one."""
-        if message.generation != self.headlines.generation:
-            return
-        if message.index is not None:
-            self.open_at(message.index)
-            return
-        targets = next_sources(self.feeds, self.unread, self.source, message.forward)
-        if not targets:
-            self.notify("No more unread stories")
-            return
-        self.source = targets[0]
-        self.feed_list.select_source(self.source)
-        self.load_headlines(jump=message.forward)
+    # ---- results from workers -----------------------------------------------------------
+    @on(Result)
+    def route(self, message: Result) -> None:
+        """A worker's result: to the part that shows it."""
+        message.stop()
+        handler = self.routes.get(type(message))
+        if handler is not None:
+            handler(message)
 
-    def on_notice(self, message: Notice) -> None:
+    def show_notice(self, message: Notice) -> None:
         """A worker's note."""
         if message.copy:
             self.app.copy_to_clipboard(message.copy)
-        self.notify(message.text, severity="error" if message.error else "information")
+        self.notify(message.text)
 
-    # ---- widget messages ----------------------------------------------------------------
+    # ---- what the panes want ------------------------------------------------------------
     def on_feed_list_highlighted(self, message: FeedList.Highlighted) -> None:
         """A new source: show its headlines (a search in progress ends)."""
-        self.end_search(restore=False)
-        if message.source != self.source:
-            self.source = message.source
-            self.load_headlines()
-
-    def load_headlines_at(self, item_id: int | None, screen_row: int) -> None:
-        """Read the source again, the cursor on `item_id` at `screen_row` of the list."""
-        self._screen_row = None if item_id is None else (item_id, screen_row)
-        store, source = self.ctx.store, self.source
-        self.work(lambda: loaders.load_headlines(store, source, keep_id=item_id), "headlines")
+        self.search.end(restore=False)
+        self.lists.select(message.source)
 
     def on_feed_list_chosen(self, message: FeedList.Chosen) -> None:
         """Enter on a feed: go to its headlines."""
         self.show_pane("headlines")
 
+    def on_feed_list_wanted(self, message: FeedList.Wanted) -> None:
+        """A feed-pane key."""
+        self.feed_actions.wanted(message)
+
     def on_headline_list_opened(self, message: HeadlineList.Opened) -> None:
         """Open a story; the one-pane layout turns to the reading pane."""
-        self.open_item(message.item_id)
+        self.reading.open_item(message.item_id)
         if self.narrow:
             self.show_pane("article")
 
     def on_headline_list_need_rows(self, message: HeadlineList.NeedRows) -> None:
         """Fetch the rows on screen."""
-        store, generation, ids = self.ctx.store, message.generation, message.ids
-        self.work(lambda: loaders.load_rows(store, generation, ids), "rows")
+        self.lists.load_rows(message.generation, message.ids)
+
+    def on_headline_list_need_more(self, message: HeadlineList.NeedMore) -> None:
+        """The next page of search hits."""
+        self.search.need_more(message)
+
+    def on_story_wanted(self, message: StoryWanted) -> None:
+        """A story key in the headline or reading pane."""
+        self.reading.story_wanted(message)
 
     def on_link_list_clicked(self, message: LinkList.Clicked) -> None:
         """A click on a numbered link opens it."""
-        self.open_link_number(message.number)
+        self.reading.open_link_number(message.number)
 
-    # ---- counts and the status line -----------------------------------------------------
-    def apply_changes(self, changed: Sequence[Headline]) -> None:
-        """Update rows, counts and the open story for items whose flags changed."""
-        stale = False
-        for new in changed:
-            old = self.headlines.get(new.id)
-            if old is None:
-                stale = True
-            else:
-                delta = int(old.read) - int(new.read)
-                self.unread[new.feed_id] = max(0, self.unread.get(new.feed_id, 0) + delta)
-                marks = int(new.bookmarked) - int(old.bookmarked)
-                self.totals = replace(
-                    self.totals,
-                    unread=max(0, self.totals.unread + delta),
-                    bookmarked=max(0, self.totals.bookmarked + marks),
-                )
-            item = self.article.item
-            if item is not None and item.id == new.id:
-                self.article.update_item(replace(item, read=new.read, bookmarked=new.bookmarked))
-        self.headlines.update(changed)
-        self.feed_list.set_data(self.feeds, self.unread, self.totals)
-        self.update_place()
-        if stale:
-            self.load_feeds()
+    def on_search_bar_changed(self, message: SearchBar.Changed) -> None:
+        """Typing paused: search."""
+        self.search.run(message.query)
 
-    def update_place(self) -> None:
-        """Where we are: the source, its size, its unread count."""
-        row = next((r for r in self.feed_list.rows if r.source == self.source), None)
-        label = row.label if row else "All"
-        size = "…" if self._preview_of else f"{len(self.headlines.ids):,}"
-        parts = [label or "Feed", f"{size} stories"]
-        if self.source.is_search:
-            total = self.search_total
-            parts = [f"/{self.source.search}", f"{total:,} {'match' if total == 1 else 'matches'}"]
-            if row is not None:
-                parts.append(f"{row.count:,} unread")
-        elif self.source.kind in (Kind.FEED, Kind.TAG) and row is not None:
-            parts.append(f"{row.count:,} unread")
-        elif self.source.kind in (Kind.ALL, Kind.UNREAD):
-            parts.append(f"{self.totals.unread:,} unread")
-        self.status.place = " · ".join(parts)
-        self.headlines.border_title = Content(parts[0])  # a feed title: never markup
+    def on_search_bar_submitted(self, message: SearchBar.Submitted) -> None:
+        """Enter in the bar: to the hits."""
+        self.search.submitted()
+
+    def on_search_bar_results_wanted(self, message: SearchBar.ResultsWanted) -> None:
+        """Down in the bar: to the hits."""
+        self.show_pane("headlines")
+
+    def on_search_bar_closed(self, message: SearchBar.Closed) -> None:
+        """Escape in the bar: back to where the search started."""
+        self.search.end(restore=True)
+
+    def on_search_bar_save_wanted(self, message: SearchBar.SaveWanted) -> None:
+        """ctrl+s in the bar: save the query."""
+        self.search.save(message.query)
 
     # ---- panes --------------------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:
@@ -265,9 +260,9 @@ class MainScreen(SearchActions):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Back is offered only where there is somewhere to go back to; while a query is
         typed the reader's keys are letters of it (the bar's own keys show instead)."""
-        if self.searching and self.focused is not None and self.focused.id == "search-input":
+        if self.search.typing:
             return action in ("next_pane", "prev_pane")
-        return action != "back" or self.pane != "feeds" or self.searching
+        return action != "back" or self.pane != "feeds" or self.search.active
 
     def layout_panes(self, width: int) -> None:
         """Set the layout classes in one style update (each update restyles every widget)."""
@@ -298,6 +293,21 @@ class MainScreen(SearchActions):
         if 0 <= index < len(PANES):
             self.show_pane(PANES[index])
 
+    def palette_target(self, action: keys.Action) -> tuple[DOMNode, str]:
+        """Where an action picked in the command palette runs, as the action string its key
+        would run there: a story action on the focused story pane (else the headlines), a
+        feed-pane action on the feed pane, a list action on the focused pane."""
+        focused = self.focused
+        if "story" in action.scopes:
+            node = focused if isinstance(focused, ArticleView) else self.headlines
+            return node, f"story('{action.name}')"
+        if "feeds" in action.scopes:
+            return self.feed_list, f"feed('{action.name}')"
+        if "screen" not in action.scopes and focused is not None:
+            return focused, action.name
+        return self, action.name
+
+    # ---- the screen's keys --------------------------------------------------------------
     def action_next_pane(self) -> None:
         """Tab: the next pane."""
         self._step_pane(1, wrap=True)
@@ -312,66 +322,85 @@ class MainScreen(SearchActions):
 
     def action_pane_right(self) -> None:
         """l: the pane to the right; from the headlines this opens the story."""
-        current = self.headlines.current_id
-        item = self.article.item
-        if (
-            self.pane == "headlines"
-            and current is not None
-            and (item is None or item.id != current)
-        ):
-            self.open_item(current)
+        current, item = self.headlines.current_id, self.article.item
+        opened = item.id if item is not None else None
+        if self.pane == "headlines" and current is not None and opened != current:
+            self.reading.open_item(current)
         self._step_pane(1, wrap=False)
 
     def action_back(self) -> None:
         """Escape: from the story back to the headlines, from there to the feeds (in a search:
         from the hits back to where the search started)."""
-        if self.searching and self.pane != "article":
-            self.end_search(restore=True)
+        if self.search.active and self.pane != "article":
+            self.search.end(restore=True)
         elif self.pane != "feeds":
             self._step_pane(-1, wrap=False)
 
-    def action_jump(self, forward: bool) -> None:
-        """Find the next (or previous) unread story from the cursor."""
-        hl = self.headlines
-        start = hl.cursor
-        item = self.article.item
-        if forward and (item is None or item.id != hl.current_id):
-            start -= 1  # the cursor's own story counts when it is not open yet
-        store, source, ids, generation = self.ctx.store, self.source, hl.ids, hl.generation
-        self.work(lambda: loaders.unread_in(store, generation, source, ids, start, forward), "jump")
-
     def action_next_unread(self) -> None:
         """n: the next unread story, across feeds."""
-        self.action_jump(True)
+        self.lists.jump(True)
 
     def action_prev_unread(self) -> None:
         """p: the previous unread story, across feeds."""
-        self.action_jump(False)
+        self.lists.jump(False)
 
-    def refresh_targets(self) -> list[Feed]:
-        """The feeds `r` refreshes: the selected feed or tag, else the cursor story's feed."""
-        if self.source.kind is Kind.FEED:
-            return [f for f in self.feeds if f.id == self.source.feed_id]
-        if self.source.kind is Kind.TAG:
-            return [f for f in self.feeds if self.source.tag in f.tags]
-        current = self.headlines.current
-        return [f for f in self.feeds if current is not None and f.id == current.feed_id]
+    def action_page(self) -> None:
+        """space: page the reading pane; at its end, the next unread story."""
+        if self.article.item is None:
+            current = self.headlines.current_id
+            if current is not None:
+                self.reading.open_item(current)
+        elif self.narrow and self.pane != "article":
+            self.show_pane("article")
+        elif self.article.at_end:
+            self.action_next_unread()
+        else:
+            self.article.scroll_page_down(animate=False)
 
-    def mark_read_now(self, item_id: int) -> None:
-        """Mark one item read (the timer of mark_read = "after" ends here too)."""
-        item = self.article.item
-        if item is not None and item.id == item_id and not item.read:
-            self.set_read([item_id], True)
+    def action_page_back(self) -> None:
+        """backspace: page the reading pane back."""
+        self.article.scroll_page_up(animate=False)
 
-    def schedule_read(self, item_id: int) -> None:
-        """Mark an opened item read now, after a delay, or never (config [ui] mark_read)."""
-        ui = self.ctx.config.ui
-        if self._read_timer is not None:
-            self._read_timer.stop()
-            self._read_timer = None
-        if ui.mark_read == "open":
-            self.mark_read_now(item_id)
-        elif ui.mark_read == "after":
-            self._read_timer = self.set_timer(
-                ui.mark_read_after, lambda: self.mark_read_now(item_id)
-            )
+    def action_search(self) -> None:
+        """/: open the search bar."""
+        self.search.start()
+
+    def action_save_search(self) -> None:
+        """S: save the search (on a saved search: remove it)."""
+        self.search.save_or_remove()
+
+    def action_mark_feed_read(self) -> None:
+        """A: mark everything in the selected source read."""
+        self.feed_actions.mark_source_read()
+
+    def action_refresh_feed(self) -> None:
+        """r: refresh the selected feed."""
+        self.refreshing.refresh_selected()
+
+    def action_refresh_all(self) -> None:
+        """R: refresh every feed."""
+        self.refreshing.start(None)
+
+    def action_summary_lines(self) -> None:
+        """v: a summary line under each headline, or not (remembered)."""
+        self.summaries.toggle_lines()
+
+    def on_headline_list_need_summaries(self, message: HeadlineList.NeedSummaries) -> None:
+        """Summarise the rows on screen."""
+        self.summaries.summarise_rows(message.ids)
+
+    def action_digest(self) -> None:
+        """d: the digest; enter opens a story from it."""
+        self.summaries.digest()
+
+    def action_feed_health(self) -> None:
+        """e: the feed-health view."""
+        from reader.ui.screens.overlays import HealthScreen
+
+        self.app.push_screen(HealthScreen(self.feeds, self.ctx.dates))
+
+    def action_help(self) -> None:
+        """?: every key."""
+        from reader.ui.screens.overlays import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.ctx.config.keys))

@@ -131,7 +131,10 @@ class WelcomeScreen(Screen[Welcomed | None]):
         self.busy = True
 
         def run() -> None:
-            message = job()
+            try:
+                message = job()
+            except BaseException as exc:  # cancelled, or a surprise: said in one line
+                message = Subscribed(error=one_line(str(exc)) or type(exc).__name__)
             if not get_current_worker().is_cancelled:
                 self.post_message(message)
 
@@ -139,14 +142,7 @@ class WelcomeScreen(Screen[Welcomed | None]):
 
     def _run_async(self, job: jobs.AsyncJob[Subscribed]) -> None:
         self._job = job
-
-        def run() -> Subscribed:
-            try:
-                return job.run()
-            except BaseException as exc:  # cancelled, or a surprise: said in one line
-                return Subscribed(error=one_line(str(exc)) or type(exc).__name__)
-
-        self._run(run)
+        self._run(job.run)
 
     def on_unmount(self) -> None:
         """Leaving cancels a subscription still in progress."""

@@ -14,6 +14,7 @@ from textual.widgets import Static
 from reader.models import Item
 from reader.textsafe import one_line
 from reader.ui import keys
+from reader.ui.messages import StoryWanted
 from reader.ui.timefmt import Dates
 
 if TYPE_CHECKING:
@@ -26,6 +27,13 @@ WELCOME = (
     "o opens it in the browser.\n\n"
     "/ searches every story, s shows a story's summary, d the digest of today's unread.\n\n"
     "tab moves between the panes; ? shows every key; q quits."
+)
+NO_FEEDS = (
+    "No feeds yet.\n\n"
+    "Subscribe from a shell, then come back:\n"
+    "  tidings add https://example.org/        (finds the site's feed)\n"
+    "  tidings import ~/.newsboat/urls         (or an OPML file)\n\n"
+    "Or try the reader on bundled feeds: tidings demo"
 )
 SOURCES = {
     "feed": "Summary · the feed's own",
@@ -69,9 +77,10 @@ def summary_widgets(summary: Summary) -> list[Widget]:
 
 
 class ArticleView(VerticalScroll, can_focus=True):
-    """A scrolling story; keys scroll it, the wheel scrolls it, nothing here marks read."""
+    """A scrolling story; keys scroll it, the wheel scrolls it, nothing here marks read. The
+    story keys act on the story shown."""
 
-    BINDINGS: ClassVar[list[BindingType]] = list(keys.bindings("article"))
+    BINDINGS: ClassVar[list[BindingType]] = [*keys.bindings("article"), *keys.bindings("story")]
 
     def __init__(self, dates: Dates, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -146,6 +155,10 @@ class ArticleView(VerticalScroll, can_focus=True):
     def at_end(self) -> bool:
         """Scrolled to the bottom (or nothing to scroll)."""
         return self.scroll_y >= self.max_scroll_y
+
+    def action_story(self, action: str) -> None:
+        """A story key: the screen does `action` to the story shown."""
+        self.post_message(StoryWanted(action, self.item.id if self.item else None))
 
     def action_down(self) -> None:
         """Scroll down one line."""

@@ -7,15 +7,20 @@ from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from rich.text import Text
+from textual.binding import BindingType
 from textual.message import Message
 
 from reader.models import Feed
+from reader.ui import keys
 from reader.ui.sources import ALL, Extras, Kind, Row, Source, Totals, feed_rows
 from reader.ui.widgets.virtual_list import VirtualList
 
 
 class FeedList(VirtualList):
-    """Sources to read; the cursor row's items fill the headline pane."""
+    """Sources to read; the cursor row's items fill the headline pane. Its own keys act on the
+    feed (or tag) under the cursor: the screen is told with `Wanted`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(keys.bindings("feeds"))
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "virtual-list--cursor",
@@ -41,6 +46,16 @@ class FeedList(VirtualList):
         def __init__(self, source: Source) -> None:
             super().__init__()
             self.source = source
+
+    class Wanted(Message):
+        """A feed-pane key: do `action` to the row under the cursor (`feed`: its feed, when
+        the row is one)."""
+
+        def __init__(self, action: str, row: Row, feed: Feed | None) -> None:
+            super().__init__()
+            self.action = action
+            self.row = row
+            self.feed = feed
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -90,7 +105,7 @@ class FeedList(VirtualList):
     def select_source(self, source: Source) -> None:
         """Put the cursor on `source` (unfolding its group if needed)."""
         if source.kind is Kind.FEED and all(r.source != source for r in self.rows):
-            feed = next((f for f in self._feeds if f.id == source.feed_id), None)
+            feed = self.feed_of(source)
             self.collapsed.difference_update(feed.tags if feed else ())
             self._rebuild()
         index = next((i for i, r in enumerate(self.rows) if r.source == source), None)
@@ -113,6 +128,22 @@ class FeedList(VirtualList):
             self._rebuild()
         else:
             self.post_message(self.Chosen(row.source))
+
+    @property
+    def current_row(self) -> Row | None:
+        """The row under the cursor."""
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    def feed_of(self, source: Source) -> Feed | None:
+        """The feed of a FEED source."""
+        return next((f for f in self._feeds if f.id == source.feed_id), None)
+
+    def action_feed(self, action: str) -> None:
+        """A feed-pane key: tell the screen what to do to the row under the cursor."""
+        row = self.current_row
+        if row is not None:
+            feed = self.feed_of(row.source) if row.source.kind is Kind.FEED else None
+            self.post_message(self.Wanted(action, row, feed))
 
     def render_row(self, index: int, width: int) -> Text:
         """Fold marker and name on the left, the unread count on the right."""

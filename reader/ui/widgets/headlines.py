@@ -15,11 +15,14 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
+from textual.binding import BindingType
 from textual.message import Message
 
 from reader.models import Headline, Snippet
 from reader.textsafe import one_line
+from reader.ui import keys
 from reader.ui.loaders import WINDOW
+from reader.ui.messages import StoryWanted
 from reader.ui.timefmt import Dates
 from reader.ui.widgets.virtual_list import VirtualList
 
@@ -43,7 +46,10 @@ def snippet_text(snippet: Snippet, style: Style | str, match: Style | str) -> Te
 
 
 class HeadlineList(VirtualList):
-    """Date, feed and title of each item; unread in bold, bookmarks starred."""
+    """Date, feed and title of each item; unread in bold, bookmarks starred. The story keys
+    act on the story under the cursor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(keys.bindings("story"))
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "virtual-list--cursor",
@@ -300,6 +306,10 @@ class HeadlineList(VirtualList):
         if missing:
             self._asked.update(missing)
             self.post_message(self.NeedSummaries(missing))
+
+    def action_story(self, action: str) -> None:
+        """A story key: the screen does `action` to the story under the cursor."""
+        self.post_message(StoryWanted(action, self.current_id))
 
     def action_select(self) -> None:
         """Open the item under the cursor."""

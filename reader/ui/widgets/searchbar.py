@@ -13,6 +13,8 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from reader.ui import keys
+
 DEBOUNCE = 0.15  # seconds of quiet typing before the query is searched
 PLACEHOLDER = 'words, "a phrase", -not, feed:, tag:, author:, is:unread, since:7d'
 HINT = "enter: results · ctrl+s: save · esc: back"
@@ -22,9 +24,8 @@ class SearchBar(Horizontal):
     """A query input and a line about its results."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "results", "Results"),
-        Binding("ctrl+s", "save", "Save search"),
-        Binding("escape", "close", "Back"),
+        *keys.bindings("search"),
+        Binding(keys.BY_NAME["back"].keys, "close", "Back", id="back"),
     ]
 
     class Changed(Message):
@@ -119,10 +120,10 @@ class SearchBar(Horizontal):
         self._stop_timer()
         self.post_message(self.Closed())
 
-    def action_save(self) -> None:
+    def action_search_save(self) -> None:
         """Save the query."""
         self.post_message(self.SaveWanted(self.value))
 
-    def action_results(self) -> None:
+    def action_search_results(self) -> None:
         """Move to the results."""
         self.post_message(self.ResultsWanted())

@@ -1,0 +1,234 @@
+"""The lists: the feed pane's feeds and counts, the headline pane's ids and rows, the status
+line's place, and walking to the next unread story across feeds (n, p)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+from textual.message import Message
+
+from reader.models import Headline
+from reader.ui import loaders
+from reader.ui.messages import FeedsLoaded, HeadlinesLoaded, SearchCounts, UnreadFound
+from reader.ui.sources import Extras, Kind, Source, next_sources
+from reader.ui.widgets.article import NO_FEEDS, WELCOME
+
+if TYPE_CHECKING:
+    from reader.ui.screens.main import MainScreen
+    from reader.ui.screens.welcome import Welcomed
+
+
+class Lists:
+    """Loads what the feed and headline panes show and keeps their counts right."""
+
+    def __init__(self, screen: MainScreen) -> None:
+        self.screen = screen
+        self._preview_of: Source | None = None
+        self._screen_row: tuple[int, int] | None = None  # (item, row) to restore a list to
+        self.feeds_requested = False  # the first feed load waits for the first headlines
+        self.started = False  # the first feeds are in (the welcome and the refresh went)
+
+    # ---- loading ------------------------------------------------------------------------
+    def load_feeds(self) -> None:
+        """Read the feeds and their counts again."""
+        store = self.screen.ctx.store
+        self.screen.runner.work(lambda: loaders.load_feeds(store), "feeds")
+
+    def count_searches(self, index: bool = False) -> None:
+        """Count the saved searches' unread hits (`index`: index what a refresh queued first,
+        even with no saved search)."""
+        store, queries = self.screen.ctx.store, list(self.screen.ctx.state.state.searches)
+        if not queries and not index:
+            return
+
+        def job() -> Message:
+            if index:
+                store.index_pending()
+            return loaders.search_counts(store, queries)
+
+        self.screen.runner.work(job, "search-counts")
+
+    def load_headlines(self, keep: bool = False, jump: bool | None = None) -> None:
+        """Read the current source's ids (the cursor stays on its item when `keep`; `jump`
+        opens its first (True) or last (False) unread item)."""
+        screen = self.screen
+        store, source, post = screen.ctx.store, screen.source, screen.post_message
+        keep_id = screen.headlines.current_id if keep else None
+        screen.runner.work(
+            lambda: loaders.load_headlines(store, source, keep_id=keep_id, jump=jump, early=post),
+            "headlines",
+        )
+
+    def load_headlines_at(self, item_id: int | None, screen_row: int) -> None:
+        """Read the source again, the cursor on `item_id` at `screen_row` of the list."""
+        self._screen_row = None if item_id is None else (item_id, screen_row)
+        store, source = self.screen.ctx.store, self.screen.source
+        self.screen.runner.work(
+            lambda: loaders.load_headlines(store, source, keep_id=item_id), "headlines"
+        )
+
+    def reload(self) -> None:
+        """Read feeds, counts and the list again (the cursor stays on its story)."""
+        self.load_feeds()
+        self.load_headlines(keep=True)
+
+    def load_rows(self, generation: int, ids: Sequence[int]) -> None:
+        """Fetch the headline rows on screen."""
+        store = self.screen.ctx.store
+        self.screen.runner.work(lambda: loaders.load_rows(store, generation, ids), "rows")
+
+    # ---- results ------------------------------------------------------------------------
+    def feeds_loaded(self, message: FeedsLoaded) -> None:
+        """New feeds and counts into the feed pane; the first time, the welcome (no feeds)
+        or the refresh."""
+        screen = self.screen
+        screen.feeds, screen.unread = list(message.feeds), message.unread
+        screen.totals = message.totals
+        extras = self.feed_extras(tuple(message.mark_tags))
+        screen.feed_list.set_data(screen.feeds, screen.unread, screen.totals, extras)
+        self.update_place()
+        self.count_searches()
+        if screen.article.item is None:
+            screen.article.show_message(WELCOME if screen.feeds else NO_FEEDS)
+        if self.started:
+            return
+        self.started = True
+        if not screen.feeds:
+            from reader.ui.screens.welcome import WelcomeScreen
+
+            screen.app.push_screen(WelcomeScreen(screen.ctx), self.welcomed)
+        elif screen.ctx.service is not None and screen.ctx.refresh_on_start:
+            screen.refreshing.start(None)
+
+    def welcomed(self, done: Welcomed | None) -> None:
+        """Back from the welcome screen: show the new feeds (and fetch them)."""
+        if done is None:
+            return
+        self.screen.notify(done.note)
+        self.load_feeds()
+        self.load_headlines()
+        if done.refresh:
+            self.screen.refreshing.start(None)
+
+    def feed_extras(self, mark_tags: tuple[tuple[str, int], ...]) -> Extras:
+        """The feed pane's extra rows: bookmark tags and the saved searches."""
+        searches = tuple(self.screen.ctx.state.state.searches)
+        return Extras(mark_tags, searches, self.screen.feed_list.extras.search_counts)
+
+    def search_counts(self, message: SearchCounts) -> None:
+        """Unread counts of the saved searches."""
+        screen = self.screen
+        extras = screen.feed_list.extras
+        counts = {**extras.search_counts, **message.counts}
+        screen.feed_list.set_data(screen.feeds, screen.unread, screen.totals,
+                                  replace(extras, search_counts=counts))  # fmt: skip
+        self.update_place()
+
+    def headlines_loaded(self, message: HeadlinesLoaded) -> None:
+        """A source's ids: show them, keeping the cursor on its item."""
+        screen = self.screen
+        if message.source != screen.source:
+            return
+        keep_id = message.keep_id
+        if keep_id is None and self._preview_of == message.source:
+            keep_id = screen.headlines.current_id  # the full list after its preview
+        self._preview_of = message.source if message.preview else None
+        row = None
+        if self._screen_row is not None and self._screen_row[0] == keep_id:
+            row, self._screen_row = self._screen_row[1], None
+        screen.headlines.show(message.ids, message.rows, keep_id=keep_id, screen_row=row,
+                              show_feed=not message.source.single_feed)  # fmt: skip
+        self.update_place()
+        if not self.feeds_requested:
+            self.feeds_requested = True
+            self.load_feeds()
+        if message.open_index is not None:
+            screen.reading.open_at(message.open_index)
+        elif message.jump is not None:
+            screen.notify("No more unread stories")
+
+    def select(self, source: Source) -> None:
+        """List `source` (its headlines are read)."""
+        if source != self.screen.source:
+            self.screen.source = source
+            self.load_headlines()
+
+    # ---- counts and the status line -----------------------------------------------------
+    def apply_changes(self, changed: Sequence[Headline]) -> None:
+        """Update rows, counts and the open story for items whose flags changed."""
+        screen = self.screen
+        stale = False
+        for new in changed:
+            old = screen.headlines.get(new.id)
+            if old is None:
+                stale = True
+            else:
+                delta = int(old.read) - int(new.read)
+                screen.unread[new.feed_id] = max(0, screen.unread.get(new.feed_id, 0) + delta)
+                marks = int(new.bookmarked) - int(old.bookmarked)
+                screen.totals = replace(
+                    screen.totals,
+                    unread=max(0, screen.totals.unread + delta),
+                    bookmarked=max(0, screen.totals.bookmarked + marks),
+                )
+            item = screen.article.item
+            if item is not None and item.id == new.id:
+                screen.article.update_item(replace(item, read=new.read, bookmarked=new.bookmarked))
+        screen.headlines.update(changed)
+        screen.feed_list.set_data(screen.feeds, screen.unread, screen.totals)
+        self.update_place()
+        if stale:
+            self.load_feeds()
+
+    def update_place(self) -> None:
+        """Where we are: the source, its size, its unread count."""
+        screen = self.screen
+        source = screen.source
+        row = next((r for r in screen.feed_list.rows if r.source == source), None)
+        label = row.label if row else "All"
+        size = "…" if self._preview_of else f"{len(screen.headlines.ids):,}"
+        parts = [label or "Feed", f"{size} stories"]
+        if source.is_search:
+            total = screen.search.total
+            parts = [f"/{source.search}", f"{total:,} {'match' if total == 1 else 'matches'}"]
+            if row is not None:
+                parts.append(f"{row.count:,} unread")
+        elif source.kind in (Kind.FEED, Kind.TAG) and row is not None:
+            parts.append(f"{row.count:,} unread")
+        elif source.kind in (Kind.ALL, Kind.UNREAD):
+            parts.append(f"{screen.totals.unread:,} unread")
+        screen.status.place = " · ".join(parts)
+        screen.headlines.border_title = Content(parts[0])  # a feed title: never markup
+
+    # ---- the next unread story ----------------------------------------------------------
+    def jump(self, forward: bool) -> None:
+        """Find the next (or previous) unread story from the cursor."""
+        screen = self.screen
+        hl = screen.headlines
+        start = hl.cursor
+        item = screen.article.item
+        if forward and (item is None or item.id != hl.current_id):
+            start -= 1  # the cursor's own story counts when it is not open yet
+        store, source, ids, generation = screen.ctx.store, screen.source, hl.ids, hl.generation
+        screen.runner.work(
+            lambda: loaders.unread_in(store, generation, source, ids, start, forward), "jump"
+        )
+
+    def unread_found(self, message: UnreadFound) -> None:
+        """Open the unread item found, or cross into the next feed that has one."""
+        screen = self.screen
+        if message.generation != screen.headlines.generation:
+            return
+        if message.index is not None:
+            screen.reading.open_at(message.index)
+            return
+        targets = next_sources(screen.feeds, screen.unread, screen.source, message.forward)
+        if not targets:
+            screen.notify("No more unread stories")
+            return
+        screen.source = targets[0]
+        screen.feed_list.select_source(screen.source)
+        self.load_headlines(jump=message.forward)

@@ -1,0 +1,102 @@
+"""The main screen as composed parts: panes own their keys, background errors are shown alike,
+the footer keeps quit, help and back however narrow or rebound, feed-pane keys act on the feed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from reader.config import Config
+from reader.ui import keys, links, loaders
+from reader.ui.app import ReaderApp
+from reader.ui.screens.main import MainScreen
+from reader.ui.widgets.footer import KeyFooter
+from tests.ui.conftest import notes, settle, wait_for_note
+
+Factory = Callable[..., ReaderApp]
+
+
+def main(app: ReaderApp) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def footer_text(app: ReaderApp) -> str:
+    return str(app.screen.query_one(KeyFooter).render())
+
+
+def test_no_pane_binds_an_action_the_keys_module_does_not_know() -> None:
+    from reader.ui.widgets.article import ArticleView
+    from reader.ui.widgets.feeds import FeedList
+    from reader.ui.widgets.headlines import HeadlineList
+
+    for owner in (MainScreen, FeedList, HeadlineList, ArticleView):
+        for binding in owner.BINDINGS:
+            assert not isinstance(binding, tuple)
+            assert getattr(binding, "id", None) in keys.BY_NAME, (owner, binding)
+
+
+async def test_a_failing_job_is_shown_with_a_title_and_one_line(
+    app_factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_a: Any, **_k: Any) -> None:
+        raise RuntimeError("disk on fire\nsecond line")
+
+    monkeypatch.setattr(loaders, "load_article", broken)
+    app = app_factory()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        shown = await wait_for_note(pilot, "disk on fire")
+        assert "Story: disk on fire second line" in shown
+        assert app.is_running
+
+
+@pytest.mark.parametrize("width", [60, 80, 140])
+async def test_the_footer_always_has_quit_help_and_back(app_factory: Factory, width: int) -> None:
+    app = app_factory(Config(keys={"quit": "ctrl+x", "help": "f1"}))
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settle(pilot)
+        text = footer_text(app)
+        assert "^x Quit" in text and "f1 Help" in text and "esc Back" in text
+        assert len(text) <= width
+        await pilot.press("h")  # the feed pane: escape does not go back from there
+        await settle(pilot)
+        if width >= 100:
+            await pilot.press("h")
+            await settle(pilot)
+        assert main(app).pane == "feeds"
+        text = footer_text(app)
+        assert "esc Back" not in text and "^x Quit" in text and "f1 Help" in text
+
+
+async def test_m_and_o_in_the_feed_pane_act_on_the_feed(
+    app_factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+
+    def open_url(url: str, *_a: object, **_k: object) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(links, "open_url", open_url)
+    app = app_factory()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        weekly = next(r.source for r in screen.feed_list.rows if r.label == "Tidings Weekly")
+        screen.feed_list.select_source(weekly)
+        screen.feed_list.focus()
+        await settle(pilot)
+        headline = screen.headlines.current
+        assert headline is not None and not headline.read
+        await pilot.press("o")
+        await settle(pilot)
+        assert opened == ["https://example.org/weekly.xml"]  # the feed's own URL: no site known
+        await pilot.press("m")
+        await settle(pilot)
+        assert screen.unread.get(weekly.feed_id or 0, 0) == 0
+        assert any("read" in n for n in notes(app))
