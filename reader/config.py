@@ -8,11 +8,13 @@ message `config.toml: <key>: <problem>`.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import tomllib
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from reader.errors import ConfigError
 
@@ -110,6 +112,57 @@ class UIConfig:
             raise ValueError("refresh_minutes must be 0 (never) or more")
 
 
+_LOOPBACK = ("localhost", "::1")
+
+
+@dataclass(frozen=True)
+class SyncConfig:
+    """[sync]: a feed server to sync with (Fever or Google Reader API); off while `service` is
+    empty. The password comes from `password_command` (argv, its stdout) or `password_file`;
+    tidings never writes it, logs it or puts it in a message."""
+
+    service: str = ""  # "fever" or "greader"
+    url: str = ""  # the API's address, e.g. https://rss.example.org/api/greader.php
+    username: str = ""
+    password_command: tuple[str, ...] = ()  # e.g. ["pass", "show", "rss"]
+    password_file: str = ""  # a file whose first line is the password (password_command first)
+    allow_http: bool = False  # plain http to an address other than loopback
+    app_id: str = ""  # Inoreader: a registered app's AppId and AppKey (sent as headers)
+    app_key: str = ""
+
+    def __post_init__(self) -> None:
+        if self.service not in ("", "fever", "greader"):
+            raise ValueError('service must be "fever" or "greader"')
+        if not self.url:
+            if self.service:
+                raise ValueError("url is needed to sync")
+            return
+        parts = urlsplit(self.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("url must be an http:// or https:// address")
+        if parts.username is not None or parts.password is not None:
+            raise ValueError("url must not hold a user or password (use username, password_*)")
+        if parts.scheme == "http" and not (self.allow_http or _loopback(parts.hostname)):
+            raise ValueError(
+                "url: plain http would send the password unencrypted; use https (or set"
+                " allow_http = true)"
+            )
+
+    @property
+    def enabled(self) -> bool:
+        """True when a service is configured."""
+        return bool(self.service)
+
+
+def _loopback(host: str) -> bool:
+    if host in _LOOPBACK:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 @dataclass(frozen=True)
 class Config:
     """The whole configuration; `source` is the file it came from (None: defaults)."""
@@ -120,6 +173,7 @@ class Config:
     store: StoreConfig = field(default_factory=StoreConfig)
     fulltext: FullTextConfig = field(default_factory=FullTextConfig)
     summary: SummaryConfig = field(default_factory=SummaryConfig)
+    sync: SyncConfig = field(default_factory=SyncConfig)
     keys: dict[str, str] = field(default_factory=dict)  # action -> key(s), comma separated
     source: Path | None = None
 
@@ -131,6 +185,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "store": StoreConfig,
     "fulltext": FullTextConfig,
     "summary": SummaryConfig,
+    "sync": SyncConfig,
 }
 
 

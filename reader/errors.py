@@ -34,3 +34,12 @@ class ConfigError(ReaderError):
 
 class UsageError(ReaderError):
     """The command line or its input is wrong (exit code 2)."""
+
+
+class SyncError(ReaderError):
+    """A sync with the feed server failed (down, slow, refused the login, answered nonsense).
+    Nothing of the pull was stored and every queued act is kept for the next sync."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status

@@ -276,3 +276,73 @@ class SearchResult:
     took_ms: float
     hits: tuple[Hit, ...] = ()
     unindexed: int = 0  # items written but not indexed yet (a read-only store cannot catch up)
+
+
+# ---- sync with a feed server (reader/sync) ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteFeed:
+    """A subscription as a sync server lists it; `remote` is the server's id for it."""
+
+    remote: str
+    url: str
+    title: str = ""
+    site_url: str = ""
+    tags: tuple[str, ...] = ()  # the server's folders, categories or groups
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteItem:
+    """An item as a sync server sends it: its server id, its feed's server id, its state."""
+
+    remote: str
+    feed: str
+    item: ParsedItem
+    read: bool = False
+    starred: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ItemAct:
+    """A read mark or a bookmark not yet sent to the server (`seq` orders acts)."""
+
+    remote: str
+    attr: str  # "read" or "starred"
+    value: bool
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class FeedAct:
+    """A change to a subscription not yet sent to the server: `attr` is "subscribed" (value
+    "1" or "0"), "title" or "tags"; the feed's current title and tags go with it."""
+
+    url: str
+    attr: str
+    value: str
+    seq: int
+    title: str = ""
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """The outcome of one sync: the `tidings sync --json` object and notes for a person."""
+
+    service: str
+    pulled: int = 0  # items brought into the store for the first time
+    pushed: int = 0  # acts the server confirmed
+    feeds: int = 0  # subscriptions on the server
+    seconds: float = 0.0
+    notes: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, str | int | float]:
+        """The `tidings sync --json` object."""
+        return {
+            "service": self.service,
+            "pulled": self.pulled,
+            "pushed": self.pushed,
+            "feeds": self.feeds,
+            "seconds": round(self.seconds, 3),
+        }

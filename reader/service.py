@@ -13,16 +13,19 @@ import asyncio
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from reader.config import Config
 from reader.errors import ParseError, ReaderError
 from reader.feeds.fetch import Fetcher
 from reader.feeds.pool import ParsePool
 from reader.fulltext import FullText
-from reader.models import Feed, FeedResult, FetchResult, Outcome, RefreshReport
+from reader.models import Feed, FeedResult, FetchResult, Outcome, RefreshReport, SyncReport
 from reader.store.db import Store
 from reader.store.writer import GroupWriter
+
+if TYPE_CHECKING:
+    from reader.sync.engine import SyncProgressCallback
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -164,15 +167,33 @@ class Service:
         """A parser pool sized and timed by the config."""
         return ParsePool(self.config.parse.workers, self.config.parse.deadline)
 
+    def refreshable_feeds(self) -> list[Feed]:
+        """The feeds tidings fetches itself: every subscribed one, less those the sync server
+        fetches when [sync] is set."""
+        feeds = self.store.feeds()
+        if not self.config.sync.enabled:
+            return feeds
+        from reader.sync.ledger import Ledger
+
+        local = Ledger(self.store).local_feed_ids()
+        return [f for f in feeds if f.id in local]
+
+    async def sync(self, progress: SyncProgressCallback | None = None) -> SyncReport:
+        """Sync with the [sync] server (reader.sync.engine): SyncError when it fails."""
+        from reader.sync.engine import sync
+
+        return await sync(self.config, self.store, progress)
+
     async def refresh(
         self,
         feeds: Sequence[Feed] | None = None,
         progress: ProgressCallback | None = None,
     ) -> RefreshReport:
-        """Refresh `feeds` (default: every subscribed feed) and report each outcome; then fetch
-        the full text that bookmarks and full-text feeds still lack (see reader.fulltext)."""
+        """Refresh `feeds` (default: every feed tidings fetches itself) and report each
+        outcome; then fetch the full text that bookmarks and full-text feeds still lack (see
+        reader.fulltext)."""
         started = time.monotonic()
-        feeds = self.store.feeds() if feeds is None else feeds
+        feeds = self.refreshable_feeds() if feeds is None else feeds
         with self.parse_pool() as pool:
             if any(not f.gone for f in feeds):
                 pool.start()  # before the first request: forked workers are ready when needed

@@ -66,18 +66,23 @@ def register(subs: Subparsers) -> None:
 
 
 def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
+    from reader.commands.sync import sync_before_refresh
     from reader.service import Service
 
     with ctx.store() as store:
+        synced, sync_failed = sync_before_refresh(ctx, store)
         report = asyncio.run(Service(ctx.config, store).refresh())
     if args.verbose:
         for r in report.results:
             detail = f"{r.new_items} new" if r.outcome is Outcome.OK else r.error
             out(f"{r.outcome.value:12} {r.url}  {detail}")
     if args.json:
-        emit_json(report.as_json())
+        emit_json(report.as_json() | ({"sync": synced} if synced is not None else {}))
     else:
         j = report.as_json()
+        if synced is not None and not sync_failed:
+            pulled, pushed = synced["pulled"], synced["pushed"]
+            out(f"{synced['service']}: {pulled} new items pulled, {pushed} changes sent")
         out(
             f"{j['feeds']} feeds: {j['new_items']} new items, {j['not_modified']} not modified,"
             f" {j['failed']} failed ({j['seconds']} s)"
@@ -85,7 +90,7 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
         for r in report.results:
             if r.outcome in (Outcome.FAILED, Outcome.GONE) and not args.verbose:
                 print(textsafe.one_line(f"  failed: {r.url}: {r.error}"), file=sys.stderr)
-    return 1 if report.failed else 0
+    return 1 if report.failed or sync_failed else 0
 
 
 def _feed_json(f: Feed, unread: int) -> dict[str, Any]:
@@ -123,6 +128,7 @@ def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
     from reader import subscribe
     from reader.service import Service
+    from reader.sync.policy import local_only_note
 
     with ctx.store() as store:
         try:
@@ -139,6 +145,8 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
             store.set_feed_full_text(feed.id)
     verb = "added" if added.newly_added else "already subscribed:"
     out(textsafe.one_line(f"{verb} {added.title or added.url} <{added.url}>"))
+    if added.newly_added and (note := local_only_note(ctx.config)):
+        print(f"tidings: {note}", file=sys.stderr)
     result = added.result
     if result is not None and result.outcome in (Outcome.FAILED, Outcome.GONE):
         print(textsafe.one_line(f"tidings: first fetch failed: {result.error}"), file=sys.stderr)
@@ -149,7 +157,11 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_remove(ctx: Context, args: argparse.Namespace) -> int:
+    from reader.sync.policy import server_manages
+
     with ctx.store() as store:
+        if refused := server_manages(ctx.config, store, args.url):
+            raise UsageError(refused)
         kept = store.remove_feed(args.url)
     if kept is None:
         raise UsageError(f"not subscribed to {args.url}")

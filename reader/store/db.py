@@ -24,7 +24,7 @@ from reader.models import (
 )
 from reader.store import bookmarks as marksql
 from reader.store import feeds as feedsql
-from reader.store import integrity, schema
+from reader.store import integrity, schema, syncsql
 from reader.store import items as itemsql
 from reader.store.connect import connect
 from reader.store.counting import Counter
@@ -112,6 +112,8 @@ class Store(Transactions):
         """Subscribe to `url` (tags are added to any it has); returns (feed, newly_added)."""
         with self.transaction(durable=True) as conn:
             feed_id, created = feedsql.subscribe(conn, url, title, tags, site_url)
+            if created:
+                syncsql.queue_feed(conn, url, "subscribed", "1")
         feed = self.feed_by_id(feed_id)
         assert feed is not None
         return feed, created
@@ -122,13 +124,17 @@ class Store(Transactions):
         Unbookmarked items go; bookmarked ones stay readable under the old feed's name.
         """
         with self.transaction(durable=True) as conn:
-            return feedsql.unsubscribe(conn, url)
+            kept = feedsql.unsubscribe(conn, url)
+            if kept is not None:
+                syncsql.queue_feed(conn, url, "subscribed", "0")
+            return kept
 
     def set_tags(self, feed_id: int, tags: Iterable[str]) -> None:
         """Replace a feed's tags."""
         with self.transaction(durable=True) as conn:
             conn.execute("DELETE FROM feed_tags WHERE feed_id = ?", (feed_id,))
             feedsql.add_tags(conn, feed_id, tags)
+            syncsql.queue_feed_id(conn, feed_id, "tags")
 
     # ---- refresh results (one transaction per feed) -------------------------------------
     def store_parsed(
@@ -240,12 +246,15 @@ class Store(Transactions):
         return {r[0]: r[1] for r in rows}
 
     def set_read(self, item_ids: Iterable[int], read: bool = True) -> int:
-        """Mark items read or unread; returns how many changed."""
+        """Mark items read or unread; returns how many changed. Synced items queue the act
+        for the server in the same transaction (even when unchanged here: the server may differ)."""
+        ids = list(item_ids)
         with self.transaction(durable=True) as conn:
             cur = conn.executemany(
                 "UPDATE items SET read = ? WHERE id = ? AND read != ?",
-                [(int(read), i, int(read)) for i in item_ids],
+                [(int(read), i, int(read)) for i in ids],
             )
+            syncsql.queue_items(conn, ids, "read", read)
             return cur.rowcount
 
     def mark_all_read(self, query: ItemQuery) -> int:
@@ -259,6 +268,7 @@ class Store(Transactions):
             cur = conn.execute(
                 "UPDATE items SET bookmarked = ? WHERE id = ?", (int(bookmarked), item_id)
             )
+            syncsql.queue_items(conn, [item_id], "starred", bookmarked)
             return cur.rowcount > 0
 
     def set_full_text(self, item_id: int, text: str) -> None:

@@ -168,6 +168,37 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (item_id, position)
         ) WITHOUT ROWID""",
     ),
+    # sync with a feed server (store/syncsql.py): which local feed and item each server id
+    # is, the acts not yet sent (written in the act's own transaction; the newest act on an
+    # item or feed replaces an older one, `seq` orders them), and the account's bookkeeping
+    (
+        """CREATE TABLE IF NOT EXISTS sync_state (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID""",
+        """CREATE TABLE IF NOT EXISTS sync_feeds (
+            feed_id INTEGER PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
+            remote TEXT NOT NULL UNIQUE
+        )""",
+        """CREATE TABLE IF NOT EXISTS sync_items (
+            remote TEXT PRIMARY KEY,
+            item_id INTEGER NOT NULL UNIQUE REFERENCES items(id) ON DELETE CASCADE
+        ) WITHOUT ROWID""",
+        """CREATE TABLE IF NOT EXISTS sync_acts (
+            remote TEXT NOT NULL,
+            attr TEXT NOT NULL,
+            value INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (remote, attr)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE IF NOT EXISTS sync_feed_acts (
+            url TEXT NOT NULL,
+            attr TEXT NOT NULL,
+            value TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (url, attr)
+        ) WITHOUT ROWID""",
+    ),
 )
 
 LATEST = len(MIGRATIONS)

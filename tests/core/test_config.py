@@ -108,6 +108,16 @@ def _other_value(tp: object, default: object) -> tuple[str, object]:
     return '["a", "{url}"]', ("a", "{url}")
 
 
+# keys whose values are checked beyond their type
+_VALID = {
+    ("sync", "service"): ('"greader"', "greader"),
+    ("sync", "url"): (
+        '"https://rss.example/api/greader.php"',
+        "https://rss.example/api/greader.php",
+    ),
+}
+
+
 def test_every_key_of_every_section_reads() -> None:
     import dataclasses
     import typing
@@ -118,7 +128,9 @@ def test_every_key_of_every_section_reads() -> None:
         lines.append(f"[{name}]")
         hints = typing.get_type_hints(cls)
         for f in dataclasses.fields(cls):
-            literal, value = _other_value(hints[f.name], getattr(cls(), f.name))
+            literal, value = _VALID.get((name, f.name)) or _other_value(
+                hints[f.name], getattr(cls(), f.name)
+            )
             lines.append(f"{f.name} = {literal}")
             expected[(name, f.name)] = value
     cfg = parse_config("\n".join(lines))
@@ -154,3 +166,29 @@ def test_new_sections_reject_bad_values(text: str, message: str) -> None:
     with pytest.raises(ConfigError) as err:
         parse_config(text)
     assert str(err.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[sync]\nservice = "ttrss"', 'config.toml: sync: service must be "fever" or "greader"'),
+        ('[sync]\nservice = "fever"', "config.toml: sync: url is needed"),
+        ('[sync]\nurl = "ftp://x.example/"', "config.toml: sync: url must be an http"),
+        ('[sync]\nurl = "https://me:pw@x.example/"', "config.toml: sync: url must not hold"),
+        ('[sync]\nurl = "http://rss.example/fever/"', "config.toml: sync: url: plain http"),
+        ('[sync]\nurl = "http://10.0.0.2/fever/"', "config.toml: sync: url: plain http"),
+    ],
+)
+def test_sync_settings_are_checked(text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_config(text)
+    assert str(err.value).startswith(message)
+    assert "pw" not in str(err.value).replace("pw@", "")
+
+
+def test_plain_http_is_fine_on_loopback_or_when_allowed() -> None:
+    for url in ("http://127.0.0.1:8080/fever/", "http://localhost/api/greader.php",
+                "http://[::1]:9000/"):  # fmt: skip
+        assert parse_config(f'[sync]\nservice = "fever"\nurl = "{url}"').sync.enabled
+    cfg = parse_config('[sync]\nservice = "greader"\nurl = "http://rss.lan/"\nallow_http = true')
+    assert cfg.sync.url == "http://rss.lan/"
