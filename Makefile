@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# coldsweat, a real Fever API server for the sync tests, in its own venv (its pins stay there)
+COLDSWEAT := .venv-coldsweat
+COLDSWEAT_STAMP := $(COLDSWEAT)/.installed
 
 .PHONY: run test lint bench fmt clean
 
@@ -16,10 +19,16 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+$(COLDSWEAT_STAMP): tests/sync/coldsweat-requirements.txt
+	$(PYTHON) -m venv $(COLDSWEAT)
+	$(COLDSWEAT)/bin/python -m pip install -q -U pip
+	$(COLDSWEAT)/bin/python -m pip install -q -r tests/sync/coldsweat-requirements.txt
+	touch $(COLDSWEAT_STAMP)
+
 run: $(STAMP)
 	$(BIN)/tidings demo
 
-test: $(STAMP)
+test: $(STAMP) $(COLDSWEAT_STAMP)
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 lint: $(STAMP)
@@ -35,4 +44,4 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(COLDSWEAT) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
