@@ -121,18 +121,21 @@ def test_items_stored_before_the_table_get_theirs_on_the_next_refresh(
     with monkeypatch.context() as patch:  # a store written by the tidings before enclosures
         patch.setattr(schema, "MIGRATIONS", older)
         patch.setattr(schema, "LATEST", len(older))
-        with Store.open(tmp_path / "t.db") as old:
-            feed, _ = old.add_feed("https://pod.example/feed.xml")
+        with Store.open(tmp_path / "t.db") as old:  # written with that tidings's own SQL
+            feed_id = old.conn.execute(
+                "INSERT INTO feeds (url, added) VALUES ('https://pod.example/feed.xml', ?)", (NOW,)
+            ).lastrowid
             old.conn.execute(
                 "INSERT INTO items (feed_id, key, hash, published, first_seen, title, link)"
                 " VALUES (?, 'e1', ?, ?, ?, 'Episode', 'https://pod.example/e1')",
-                (feed.id, "digest-without-enclosures", NOW, NOW),
+                (feed_id, "digest-without-enclosures", NOW, NOW),
             )
             old.conn.commit()
     with Store.open(tmp_path / "t.db") as store:
         (head,) = store.headlines()
         assert store.enclosures(head.id) == ()
-        store.store_parsed(feed.id, feed_of(episode("e1", MP3)), now=NOW + 60)
+        assert feed_id is not None
+        store.store_parsed(feed_id, feed_of(episode("e1", MP3)), now=NOW + 60)
         assert [h.id for h in store.headlines()] == [head.id]
         assert store.enclosures(head.id) == (MP3,)
 
