@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from benchmarks import extract, paint, refresh, results, search, summary, table
+from benchmarks import sync as sync_bench
 from benchmarks.common import Record
 
 
@@ -58,6 +59,11 @@ def _paint(o: Options) -> Outcome:
     return res, paint.records(res)
 
 
+def _sync(o: Options) -> Outcome:
+    res = sync_bench.run(runs=o.runs, items=2_000 if o.quick else 10_000)
+    return res, sync_bench.records(res)
+
+
 BENCHES: dict[str, Callable[[Options], Outcome]] = {
     "refresh": _refresh,
     "refresh-latency": _refresh_latency,
@@ -65,6 +71,7 @@ BENCHES: dict[str, Callable[[Options], Outcome]] = {
     "summary": _summary,
     "search": _search,
     "paint": _paint,
+    "sync": _sync,
 }
 
 

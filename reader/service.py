@@ -167,10 +167,10 @@ class Service:
         """A parser pool sized and timed by the config."""
         return ParsePool(self.config.parse.workers, self.config.parse.deadline)
 
-    def refreshable_feeds(self) -> list[Feed]:
-        """The feeds tidings fetches itself: every subscribed one, less those the sync server
-        fetches when [sync] is set."""
-        feeds = self.store.feeds()
+    def refreshable_feeds(self, feeds: Sequence[Feed] | None = None) -> list[Feed]:
+        """Those of `feeds` (default: every subscribed one) that tidings fetches itself: with
+        [sync] set, not the ones the server fetches (their items come by sync)."""
+        feeds = self.store.feeds() if feeds is None else list(feeds)
         if not self.config.sync.enabled:
             return feeds
         from reader.sync.ledger import Ledger
@@ -193,7 +193,7 @@ class Service:
         outcome; then fetch the full text that bookmarks and full-text feeds still lack (see
         reader.fulltext)."""
         started = time.monotonic()
-        feeds = self.refreshable_feeds() if feeds is None else feeds
+        feeds = self.refreshable_feeds(feeds)
         with self.parse_pool() as pool:
             if any(not f.gone for f in feeds):
                 pool.start()  # before the first request: forked workers are ready when needed

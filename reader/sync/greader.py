@@ -24,14 +24,18 @@ LONG = "tag:google.com,2005:reader/item/"
 STATE = "user/-/state/com.google/"
 READ, STARRED, READING_LIST = STATE + "read", STATE + "starred", STATE + "reading-list"
 LABEL = "user/-/label/"
-IDS_PER_PAGE = 1000
+IDS_PER_PAGE = 10000  # Miniflux's cap; a server with a lower one pages with `continuation`
 MAX_PAGES = 1000  # a million ids: a server whose continuation never ends is cut off
 ITEMS_PER_REQUEST = 100
 
 
 def item_id(raw: str) -> str:
     """A Google Reader item id in any form as decimal ("" when it is none)."""
+    if raw.isdigit() and raw[0] != "0":
+        return raw  # the decimal form, as stream/items/ids sends it (10,000 at a time)
     raw = raw.strip()
+    if raw.startswith("-") and raw[1:].isdigit():
+        return str(int(raw) % 2**64)  # Google's signed 64-bit decimal
     tail = raw.rsplit("/", 1)[-1] if raw.startswith("tag:") else raw
     try:
         if raw.startswith("tag:") or not tail.isdigit() or tail.startswith("0"):

@@ -5,16 +5,17 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from reader.config import Config
-from reader.models import Feed, RefreshReport
+from reader.models import Feed, RefreshReport, SyncReport
 from reader.store.db import Store
 from reader.ui.state import StateFile
 from reader.ui.timefmt import Dates
 
 if TYPE_CHECKING:
     from reader.service import ProgressCallback
+    from reader.sync.engine import SyncProgressCallback
 
 
 class Refresher(Protocol):
@@ -26,6 +27,21 @@ class Refresher(Protocol):
         progress: ProgressCallback | None = None,
     ) -> RefreshReport:
         """Refresh `feeds` (None: all), calling `progress` after each feed."""
+        ...
+
+
+@runtime_checkable
+class Syncer(Protocol):
+    """A Refresher that also syncs with a feed server ([sync]); `sync_service` names it ("":
+    no sync configured)."""
+
+    @property
+    def sync_service(self) -> str:
+        """The configured service ("fever", "greader"), or ""."""
+        ...
+
+    async def sync(self, progress: SyncProgressCallback | None = None) -> SyncReport:
+        """Sync with the server (SyncError when it fails)."""
         ...
 
 
@@ -47,6 +63,17 @@ class LazyService:
 
         start_process_helpers()
         return await Service(self.config, self.store).refresh(feeds, progress)
+
+    @property
+    def sync_service(self) -> str:
+        """The [sync] service, or "" when there is none."""
+        return self.config.sync.service
+
+    async def sync(self, progress: SyncProgressCallback | None = None) -> SyncReport:
+        """Sync through a real Service."""
+        from reader.service import Service
+
+        return await Service(self.config, self.store).sync(progress)
 
 
 def start_process_helpers() -> None:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from reader.digest import DigestGroup
     from reader.feeds.discover import Candidate
     from reader.service import Progress
+    from reader.sync.engine import SyncProgress
 
 
 class Result(Message):
@@ -254,15 +255,39 @@ class RefreshProgress(Result):
         return isinstance(message, RefreshProgress)
 
 
-class RefreshFinished(Result):
-    """A refresh ended: how many feeds, new items and failures (error: it could not run)."""
+class SyncProgressed(Result):
+    """Where the sync that starts a refresh is ([sync]); a newer one replaces an older one."""
 
-    def __init__(self, feeds: int, new_items: int, failed: int, error: str = "") -> None:
+    def __init__(self, progress: SyncProgress) -> None:
+        super().__init__()
+        self.progress = progress
+
+    def can_replace(self, message: Message) -> bool:
+        """Only the latest progress matters."""
+        return isinstance(message, SyncProgressed)
+
+
+class RefreshFinished(Result):
+    """A refresh ended: how many feeds, new items and failures (error: it could not run);
+    with [sync], the service that synced first, the items it pulled, or why it failed."""
+
+    def __init__(
+        self,
+        feeds: int,
+        new_items: int,
+        failed: int,
+        error: str = "",
+        *,
+        synced: str = "",
+        sync_error: str = "",
+    ) -> None:
         super().__init__()
         self.feeds = feeds
         self.new_items = new_items
         self.failed = failed
         self.error = error
+        self.synced = synced
+        self.sync_error = sync_error
 
 
 class Notice(Result):

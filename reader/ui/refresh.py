@@ -1,6 +1,7 @@
 """A refresh run in the background: the service's coroutine on its own event loop in a worker
 thread, reporting progress as messages, and cancellable from the UI thread (quitting during a
-refresh must not wait for the slowest feed)."""
+refresh must not wait for the slowest feed). With [sync] set it syncs with the feed server
+first; a failed sync is said, and the feeds tidings fetches itself are refreshed all the same."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from textual.message import Message
 
 from reader.errors import ReaderError
 from reader.models import Feed, RefreshReport
-from reader.ui.context import Refresher
-from reader.ui.messages import RefreshFinished, RefreshProgress
+from reader.ui.context import Refresher, Syncer
+from reader.ui.messages import RefreshFinished, RefreshProgress, SyncProgressed
 
 if TYPE_CHECKING:
     from reader.service import Progress
+    from reader.sync.engine import SyncProgress
 
 
 class BackgroundRefresh:
@@ -29,26 +31,45 @@ class BackgroundRefresh:
         self.feeds = feeds
         self.post = post
         self.new_items = 0
+        self.synced = ""  # the service that synced, once it did
+        self.sync_error = ""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[RefreshReport] | None = None
         self._cancelled = False
 
     def run(self) -> RefreshFinished:
         """Refresh; the outcome as a message (an error or a cancel is said in it)."""
+        sync = {"synced": self.synced, "sync_error": self.sync_error}
         try:
             report = asyncio.run(self._main())
         except asyncio.CancelledError:
-            return RefreshFinished(0, self.new_items, 0, "refresh cancelled")
+            return RefreshFinished(0, self.new_items, 0, "refresh cancelled", **sync)
         except ReaderError as exc:
-            return RefreshFinished(0, self.new_items, 0, str(exc))
-        return RefreshFinished(len(report.results), report.new_items, report.failed)
+            return RefreshFinished(0, self.new_items, 0, str(exc), **sync)
+        sync = {"synced": self.synced, "sync_error": self.sync_error}
+        return RefreshFinished(len(report.results), self.new_items, report.failed, **sync)
 
     async def _main(self) -> RefreshReport:
         self._loop = asyncio.get_running_loop()
-        self._task = asyncio.ensure_future(self.service.refresh(self.feeds, self._progress))
+        self._task = asyncio.ensure_future(self._sync_then_refresh())
         if self._cancelled:
             self._task.cancel()
         return await self._task
+
+    async def _sync_then_refresh(self) -> RefreshReport:
+        service = self.service
+        if isinstance(service, Syncer) and service.sync_service:
+            try:
+                report = await service.sync(self._sync_progress)
+            except ReaderError as exc:  # a SyncError: said, and the refresh goes on
+                self.sync_error = str(exc)
+            else:
+                self.synced = report.service
+                self.new_items += report.pulled
+        return await service.refresh(self.feeds, self._progress)
+
+    def _sync_progress(self, progress: SyncProgress) -> None:
+        self.post(SyncProgressed(progress))
 
     def _progress(self, progress: Progress) -> None:
         self.new_items += progress.last.new_items if progress.last else 0

@@ -96,7 +96,7 @@ class Lists:
         if self.started:
             return
         self.started = True
-        if not screen.feeds:
+        if not screen.feeds and not screen.ctx.config.sync.enabled:  # [sync]: feeds come by R
             from reader.ui.screens.welcome import WelcomeScreen
 
             screen.app.push_screen(WelcomeScreen(screen.ctx), self.welcomed)

@@ -1,5 +1,6 @@
 """Refreshing from the reader: r (the selected feed or tag), R (every feed), the timer of
-`[ui] refresh_minutes`; progress in the status line, new stories shown as they come in."""
+`[ui] refresh_minutes`; progress in the status line, new stories shown as they come in. With
+[sync] set, both sync with the feed server first, the status line naming it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from reader.models import Feed
-from reader.ui.messages import Failed, RefreshFinished, RefreshProgress
+from reader.ui.messages import Failed, RefreshFinished, RefreshProgress, SyncProgressed
 from reader.ui.refresh import BackgroundRefresh
 from reader.ui.sources import Kind
 
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
     from reader.ui.screens.main import MainScreen
 
 RELOAD_EVERY = 2.0  # seconds between list reloads while a refresh brings new items
+STAGES = {"login": "signing in…", "sending": "sending changes…", "listing": "listing…",
+          "pulling": "pulling", "storing": "storing…"}  # fmt: skip
 
 
 class Refreshing:
@@ -44,7 +47,8 @@ class Refreshing:
                 screen.notify("A refresh is already running")
             return
         self._new_seen = 0
-        screen.status.activity = "refreshing…"
+        syncing = screen.ctx.config.sync.service
+        screen.status.activity = f"{syncing}: syncing…" if syncing else "refreshing…"
         self._refresh = BackgroundRefresh(service, feeds, screen.post_message)
         screen.runner.work(self._refresh.run, "refresh")
 
@@ -83,17 +87,29 @@ class Refreshing:
             self._new_seen, self._last_reload = message.new_items, now
             screen.lists.reload()
 
+    def sync_progress(self, message: SyncProgressed) -> None:
+        """The sync's stage in the status line, with a count while it pulls new items."""
+        p = message.progress
+        count = f" {p.done:,}/{p.total:,}" if p.stage == "pulling" and p.total else ""
+        self.screen.status.activity = f"{p.service}: {STAGES.get(p.stage, p.stage)}{count}"
+
     def finished(self, message: RefreshFinished) -> None:
         """Say how it went and show what came in."""
         screen = self.screen
         self._refresh = None
+        if message.sync_error:
+            service = screen.ctx.config.sync.service
+            screen.post_message(Failed(f"Sync ({service})", message.sync_error))
         if message.error:
             screen.status.activity = "refresh failed"
             screen.post_message(Failed("Refresh", message.error))
             return
         failed = f" · {message.failed} failed (e: feed health)" if message.failed else ""
         clock = screen.ctx.dates.clock_time()
-        screen.status.activity = f"{message.new_items:,} new · {clock}{failed}"
+        synced = f"{message.synced} · " if message.synced else ""
+        if message.sync_error:
+            synced = f"{screen.ctx.config.sync.service}: sync failed · "
+        screen.status.activity = f"{synced}{message.new_items:,} new · {clock}{failed}"
         if message.new_items:
             stories = "story" if message.new_items == 1 else "stories"
             screen.notify(f"{message.new_items:,} new {stories}", title="Refresh")

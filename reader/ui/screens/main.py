@@ -52,6 +52,7 @@ from reader.ui.messages import (
     StoryWanted,
     SummaryLines,
     SummaryLoaded,
+    SyncProgressed,
     TagsWanted,
     UnreadFound,
 )
@@ -108,6 +109,7 @@ class MainScreen(Screen[None]):
             SearchLoaded: self.search.loaded,
             RefreshProgress: self.refreshing.progress,
             RefreshFinished: self.refreshing.finished,
+            SyncProgressed: self.refreshing.sync_progress,
             Notice: self.show_notice,
         }
         """Which part shows each kind of worker result (a new part adds its own here)."""

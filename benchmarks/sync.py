@@ -1,0 +1,93 @@
+"""Sync: 10,000 unread items on a loopback Google Reader API server (tests/sync/greader_server.py,
+written from FreshRSS's and Miniflux's documents, serving from this process's threads), pulled
+by `tidings sync --json` in a child process: the first sync into an empty home, then a sync when
+nothing changed. Targets: under 30 s and under 2 s.
+
+Each run checks its own work: the first sync stored every item (the JSON's `pulled`, and the
+server was asked for each item's contents exactly once), the second asked for no contents.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import CheckFailed, Record, at_most, median_spread, record, timed
+from tests.sync.greader_server import GReaderServer
+
+FEEDS = 50
+
+
+def _home(root: Path, server: GReaderServer) -> dict[str, str]:
+    (root / "config").mkdir(parents=True)
+    secret = root / "password"
+    secret.write_text(server.password + "\n")
+    (root / "config" / "config.toml").write_text(
+        f'[sync]\nservice = "greader"\nurl = "{server.url}"\nusername = "{server.username}"\n'
+        f'password_file = "{secret}"\n'
+    )
+    return dict(os.environ, TIDINGS_HOME=str(root))
+
+
+def _sync(env: dict[str, str], cpu: list[float]) -> tuple[float, dict[str, Any]]:
+    run = timed([sys.executable, "-m", "reader", "sync", "--json"], env=env)
+    if run.code != 0:
+        raise CheckFailed(f"tidings sync exited {run.code}")
+    cpu.append(run.cpu)
+    return run.wall, json.loads(run.stdout)
+
+
+def run(runs: int = 3, items: int = 10_000) -> dict[str, Any]:
+    """Alternating first and unchanged syncs, `runs` of each, into fresh homes."""
+    server = GReaderServer()
+    try:
+        for n in range(FEEDS):
+            sub = server.subscribe(f"https://feeds.example/{n}.xml", f"Feed {n}", (f"t{n % 5}",))
+            server.publish(sub, items // FEEDS, chinese=n % 4 == 3)
+        first: list[float] = []
+        again: list[float] = []
+        cpu: dict[str, list[float]] = {"first": [], "again": []}
+        problem = ""
+        with tempfile.TemporaryDirectory(prefix="tidings-sync-bench-") as tmp:
+            for n in range(runs):
+                env = _home(Path(tmp) / f"home{n}", server)
+                server.asked.clear()
+                try:
+                    wall, got = _sync(env, cpu["first"])
+                    if got["pulled"] != items or len(server.asked) != items:
+                        raise CheckFailed(f"first sync pulled {got['pulled']} of {items}")
+                    first.append(wall)
+                    server.asked.clear()
+                    wall, got = _sync(env, cpu["again"])
+                    if got["pulled"] != 0 or server.asked:
+                        raise CheckFailed("the unchanged sync asked for contents again")
+                    again.append(wall)
+                except CheckFailed as exc:
+                    problem = str(exc)
+    finally:
+        server.close()
+    return {"items": items, "feeds": FEEDS, "first": first, "again": again, "cpu": cpu,
+            "problem": problem}  # fmt: skip
+
+
+def records(res: dict[str, Any]) -> list[Record]:
+    """The figures for the table."""
+    check = "every item stored, each asked for once; none asked again"
+    out = []
+    for key, label, limit in (
+        ("first", "first sync", 30.0),
+        ("again", "sync, nothing changed", 2.0),
+    ):
+        values = res[key]
+        value, spread = median_spread(values) if values and not res["problem"] else (None, None)
+        cpu = median_spread(res["cpu"][key])[0] if res["cpu"][key] else 0.0
+        out.append(record(
+            "sync", f"{label}, {res['items']:,} unread items (Google Reader API, loopback)",
+            value, "s", target=f"< {limit:g} s", ok=at_most(value, limit),
+            check=res["problem"] or f"{check}; tidings cpu {cpu:.2f} s", spread=spread,
+        ))  # fmt: skip
+    return out
