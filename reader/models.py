@@ -63,6 +63,9 @@ class ParsedItem:
     content_type: str = "html"
     enclosures: tuple[Enclosure, ...] = ()
     digest: str = ""  # a hash of the fields a feed may change (computed in the parser process)
+    # its search index text (title, author, body: store/indexing.item_index), computed in the
+    # parser process; () when not computed (the store computes it)
+    index: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

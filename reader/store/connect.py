@@ -11,10 +11,10 @@ from reader.errors import StoreError
 from reader.store import integrity
 from reader.store.schema import APPLICATION_ID
 
-# The search index's SQL functions (store/search.register_functions has the same table): the
-# triggers call them, so every connection has them, but the search modules load on the first
-# call rather than at import (~14 ms of the reader's start-up, before its first paint).
-_SEARCH_FUNCTIONS = (("tidings_index", 1, "_index"), ("tidings_index_body", 4, "_index_body"),
+# The search index's SQL functions (store/indexing.py): the triggers call them, so every
+# connection has them, but the text modules load on the first call rather than at import
+# (the reader's start-up, before its first paint, does not need them).
+_SEARCH_FUNCTIONS = (("tidings_index", 1, "index_title"), ("tidings_index_body", 4, "index_body"),
                      ("tidings_feed", 1, "feed_token"))  # fmt: skip
 
 
@@ -23,9 +23,9 @@ def _search_function(name: str) -> Callable[..., str]:
 
     def call(*args: object) -> str:
         if not found:
-            from reader.store import search
+            from reader.store import indexing
 
-            found.append(getattr(search, name))
+            found.append(getattr(indexing, name))
         return found[0](*args)
 
     return call

@@ -8,7 +8,8 @@ from __future__ import annotations
 import sqlite3
 import time
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
 
@@ -39,6 +40,8 @@ class Store(Transactions):
     def __init__(self, conn: sqlite3.Connection, path: Path, lock: WriterLock | None) -> None:
         super().__init__(conn, path, lock)
         self._counter = Counter(path)  # counts search matches beside the ranking query
+        # inside a batch: the new items of each feed stored in it, indexed at its end
+        self._stored: list[tuple[int, list[tuple[int, ParsedItem]]]] | None = None
 
     @classmethod
     def open(cls, path: Path, *, readonly: bool = False) -> Self:
@@ -137,6 +140,38 @@ class Store(Transactions):
             syncsql.queue_feed_id(conn, feed_id, "tags")
 
     # ---- refresh results (one transaction per feed) -------------------------------------
+    @contextmanager
+    def transaction(self, *, durable: bool = False) -> Iterator[sqlite3.Connection]:
+        """A write transaction (see Transactions.transaction). In a batch, the feeds stored
+        inside one that rolls back are forgotten with it (their item ids may be given again)."""
+        with self._mutex:
+            mark = len(self._stored) if self._stored is not None else 0
+            try:
+                with super().transaction(durable=durable) as conn:
+                    yield conn
+            except BaseException:
+                if self._stored is not None:
+                    del self._stored[mark:]
+                raise
+
+    @contextmanager
+    def batch(self, *, durable: bool = False) -> Iterator[sqlite3.Connection]:
+        """A group commit (see Transactions.batch): the feeds stored in it are savepoints of
+        one transaction, and their new items are indexed for search at its end, in the same
+        transaction (store/indexing.py)."""
+        with self.transaction(durable=durable) as conn:
+            if self._stored is not None:  # a batch inside a batch: the outer one indexes
+                yield conn
+                return
+            self._stored = []
+            try:
+                yield conn
+                from reader.store import indexing
+
+                indexing.index_queued(conn, self._stored)
+            finally:
+                self._stored = None
+
     def store_parsed(
         self,
         feed_id: int,
@@ -151,16 +186,21 @@ class Store(Transactions):
     ) -> int:
         """Write one fetched feed (its channel data and items) and apply retention to it
         (`max_items`, `keep_days`: see items.trim_feed); returns the new-item count. New items
-        are indexed for search in the same transaction, except a feed's first batch (its whole
-        backlog: 25,000 items for a newly imported list), which is queued (store/search.py)."""
+        are indexed for search in the same transaction (in a batch: at the batch's end)."""
+        from reader.store import indexing
+
         now = int(time.time()) if now is None else now
         with self.transaction() as conn:
-            index = feedsql.fetched_before(conn, feed_id)
-            new = itemsql.upsert_items(conn, feed_id, parsed.items, now, index=index)
+            batching = self._stored is not None
+            fresh = itemsql.upsert_items(conn, feed_id, parsed.items, now, queue=batching)
+            if not batching:
+                indexing.index_new(conn, feed_id, fresh)
             current = {i.key for i in parsed.items}
             itemsql.trim_feed(conn, feed_id, max_items, current, keep_days=keep_days, now=now)
             feedsql.fetched(conn, feed_id, parsed, (etag, last_modified, status), now)
-        return new
+        if batching and self._stored is not None:  # this feed's savepoint is released
+            self._stored.append((feed_id, fresh))
+        return len(fresh)
 
     def import_items(
         self,
@@ -175,7 +215,7 @@ class Store(Transactions):
         touching the feed's fetch status; returns how many were new."""
         now = int(time.time()) if now is None else now
         with self.transaction(durable=True) as conn:
-            new = itemsql.upsert_items(conn, feed_id, items, now)
+            new = len(itemsql.upsert_items(conn, feed_id, items, now))
             for column, keys in (("read", read_keys), ("bookmarked", bookmarked_keys)):
                 conn.executemany(
                     f"UPDATE items SET {column} = 1 WHERE feed_id = ? AND key = ?",
@@ -336,10 +376,10 @@ class Store(Transactions):
             return searchsql.count_matches(conn, query)
 
     def index_pending(self, limit: int | None = None, chunk: int = 1000) -> int:
-        """Add the items a refresh queued to the search index, `chunk` per transaction (so
-        other writes interleave); returns how many. Refresh only queues: indexing 25,000 new
-        articles takes longer than fetching them. search() calls this on a writable store."""
-        from reader.store import search as searchsql
+        """Add the queued items (brought in bulk by an import; a refresh indexes its own) to
+        the search index, `chunk` per transaction (so other writes interleave); returns how
+        many. search() calls this on a writable store."""
+        from reader.store import indexing
 
         done = 0
         with self._reading() as conn:
@@ -348,7 +388,7 @@ class Store(Transactions):
         while limit is None or done < limit:
             step = chunk if limit is None else min(chunk, limit - done)
             with self.transaction() as conn:
-                count = searchsql.index_pending(conn, step)
+                count = indexing.index_pending(conn, step)
             done += count
             if count < step:
                 break

@@ -145,9 +145,3 @@ def move(conn: sqlite3.Connection, feed_id: int, new_url: str) -> bool:
         return False
     conn.execute("UPDATE feeds SET url = ? WHERE id = ?", (new_url, feed_id))
     return True
-
-
-def fetched_before(conn: sqlite3.Connection, feed_id: int) -> bool:
-    """Whether the feed has been fetched and stored at least once."""
-    row = conn.execute("SELECT last_ok FROM feeds WHERE id = ?", (feed_id,)).fetchone()
-    return row is not None and row[0] is not None

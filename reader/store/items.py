@@ -77,10 +77,11 @@ def upsert_items(
     items: Sequence[ParsedItem],
     now: int,
     *,
-    index: bool = False,
-) -> int:
-    """Insert new items and rewrite changed ones; returns how many were new. New items go into
-    the search index here when `index`, else into its queue (see store/search.py).
+    queue: bool = True,
+) -> list[tuple[int, ParsedItem]]:
+    """Insert new items and rewrite changed ones; returns the new ones with their ids. With
+    `queue` the new items are queued for the search index (search_pending), else the caller
+    indexes them in this transaction (see store/indexing.py).
 
     Items are inserted last-to-first so that, among items sharing a date, the one higher in
     the document gets the higher id and sorts first. A missing date becomes the first-seen
@@ -122,15 +123,11 @@ def upsert_items(
         texts,
     )
     write_enclosures(conn, [(item_id, item.enclosures) for item_id, item in fresh])
-    if index:
-        from reader.store.search import index_new
-
-        index_new(conn, feed_id, fresh)
-    else:  # queued: Store.index_pending fills the index later (store/search.py)
-        queue = [(item_id,) for item_id, _ in fresh]
-        conn.executemany("INSERT INTO search_pending (item_id) VALUES (?)", queue)
+    if queue:
+        queued = [(item_id,) for item_id, _ in fresh]
+        conn.executemany("INSERT INTO search_pending (item_id) VALUES (?)", queued)
     _rewrite(conn, changed)
-    return len(rows)
+    return fresh
 
 
 def _rewrite(conn: sqlite3.Connection, changed: list[tuple[ParsedItem, int, str]]) -> None:

@@ -1,21 +1,13 @@
-"""Full-text search: the FTS5 index, kept in step with the items, and queries over it.
+"""Full-text search: queries over the FTS5 index.
 
 The index (schema migration 3) is a contentless FTS5 table `search` whose rowid is the item id,
 with columns title, author, body (full text, content and summary as plain text, CJK as bigrams:
 see searchtext.py) and feed (a token for the feed's id, see `feed_token`). Texts are stored once,
-in item_texts; the index holds only tokens.
-
-New items are queued (search_pending, written with them by items.upsert_items) and indexed by
-`index_pending` (Store.index_pending; a writable Store.search calls it first): indexing costs a
-cold refresh more CPU than fetching and parsing, so a refresh only queues. Every other change is
-applied by triggers in the same statement, whoever makes it: an item deleted (trim, retention,
-remove_feed), its title, author or texts rewritten, full text arriving later. A contentless
-table forgets its text, so a trigger removes an entry by computing the same index text again
-from the stored columns, with the SQL functions `register_functions` adds to every connection (a
-connection without them cannot change items: that fails safe rather than leaving the index
-wrong). Feed titles live in a small index of their own, `feed_search`: a query word that matches
-a feed's title also matches that feed's items through the feed column, so renaming a feed never
-touches the item index.
+in item_texts; the index holds only tokens. How items get into it, and how triggers keep it in
+step with every change, is store/indexing.py. Items written but not indexed yet (search_pending)
+are counted in a result's `unindexed`. Feed titles live in a small index of their own,
+`feed_search`: a query word that matches a feed's title also matches that feed's items through
+the feed column, so renaming a feed never touches the item index.
 """
 
 from __future__ import annotations
@@ -27,10 +19,11 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from reader.models import Hit, ParsedItem, SearchResult
-from reader.searchtext import body_text, has_words, index_form, query_form
+from reader.models import Hit, SearchResult
+from reader.searchtext import body_text, has_words, query_form
 from reader.store.counting import Counter
 from reader.store.highlight import Highlighter
+from reader.store.indexing import feed_token, pending
 from reader.store.items import headlines_for
 from reader.store.query import Query, Term, parse
 
@@ -39,64 +32,6 @@ _TOKEN = re.compile(r"[^\W_]+")  # near enough to what unicode61 calls a token
 TITLE_FEEDS = 8  # a word in more feed titles than this is too common to name feeds by
 FEED_LIST = 64  # feed: and tag: lists up to this long are matched inside the index
 RANK_WINDOW = 1000  # relevance ranks the newest this many matches (all, when fewer)
-
-
-def register_functions(conn: sqlite3.Connection) -> None:
-    """The SQL functions the index's triggers and migration call."""
-    conn.create_function("tidings_index", 1, _index, deterministic=True)
-    conn.create_function("tidings_index_body", 4, _index_body, deterministic=True)
-    conn.create_function("tidings_feed", 1, feed_token, deterministic=True)
-
-
-def feed_token(feed_id: int) -> str:
-    """The token that stands for a feed in the index's feed column: a private-use character
-    and the id, which no query a person types can produce (query.parse drops those characters),
-    so free words need no column filter (which doubles the cost of counting common words)."""
-    return f"\ue000{feed_id}"
-
-
-def _index(text: str | None) -> str:
-    return index_form(text or "")
-
-
-def _index_body(summary: str | None, content: str | None, kind: str | None,
-                full_text: str | None) -> str:  # fmt: skip
-    return index_form(body_text(summary, content, kind, full_text))
-
-
-def index_pending(conn: sqlite3.Connection, limit: int) -> int:
-    """Index up to `limit` queued items (oldest first); returns how many left the queue.
-    Run inside a write transaction."""
-    rows = conn.execute(
-        "SELECT p.item_id, i.id, i.title, i.author, i.feed_id, t.summary, t.content,"
-        " t.content_type, t.full_text FROM search_pending p LEFT JOIN items i ON i.id = p.item_id"
-        " LEFT JOIN item_texts t ON t.item_id = p.item_id ORDER BY p.item_id LIMIT ?",
-        (limit,),
-    ).fetchall()
-    conn.executemany(
-        "INSERT INTO search (rowid, title, author, body, feed) VALUES (?, ?, ?, ?, ?)",
-        [(r[1], _index(r[2]), _index(r[3]), _index_body(r[5], r[6], r[7], r[8]), feed_token(r[4]))
-         for r in rows if r[1] is not None],
-    )  # fmt: skip
-    conn.executemany("DELETE FROM search_pending WHERE item_id = ?", [(r[0],) for r in rows])
-    return len(rows)
-
-
-def index_new(
-    conn: sqlite3.Connection, feed_id: int, items: Sequence[tuple[int, ParsedItem]]
-) -> None:
-    """Index items as they are inserted (id, item), in the insert's transaction."""
-    token = feed_token(feed_id)
-    conn.executemany(
-        "INSERT INTO search (rowid, title, author, body, feed) VALUES (?, ?, ?, ?, ?)",
-        [(item_id, _index(i.title), _index(i.author),
-          _index_body(i.summary, i.content, i.content_type, None), token) for item_id, i in items],
-    )  # fmt: skip
-
-
-def pending(conn: sqlite3.Connection) -> int:
-    """How many items are written but not indexed yet."""
-    return int(conn.execute("SELECT count(*) FROM search_pending").fetchone()[0])
 
 
 # ---- compiling a Query --------------------------------------------------------------------

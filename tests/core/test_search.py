@@ -277,7 +277,7 @@ def test_renaming_a_feed_changes_what_its_title_matches(store: Store) -> None:
 def test_a_read_only_store_reports_items_not_indexed_yet(tmp_path: Path) -> None:
     with Store.open(tmp_path / "t.db") as writer:
         feed, _ = writer.add_feed("https://example.org/feed")
-        writer.store_parsed(feed.id, ParsedFeed("F", "", (ZH,), "rss20"), now=NOW)
+        writer.import_items(feed.id, (ZH,), now=NOW)  # bulk imports are queued
         with Store.open(tmp_path / "t.db", readonly=True) as reader:
             result = reader.search("禁毒")
             assert (result.total, result.unindexed) == (0, 1)
@@ -286,19 +286,18 @@ def test_a_read_only_store_reports_items_not_indexed_yet(tmp_path: Path) -> None
             assert (reader.search("禁毒").total, reader.search("禁毒").unindexed) == (1, 0)
 
 
-def test_later_news_is_indexed_in_the_transaction_that_stores_it(tmp_path: Path) -> None:
-    """A feed's first batch (its backlog) is queued; what it brings later is in the index as
-    soon as it is stored: a read-only reader, which indexes nothing, finds it at once."""
+def test_news_is_indexed_in_the_transaction_that_stores_it(tmp_path: Path) -> None:
+    """A feed's first batch and what it brings later are in the index as soon as they are
+    stored: a read-only reader, which indexes nothing, finds them at once."""
     with Store.open(tmp_path / "t.db") as writer:
         feed, _ = writer.add_feed("https://example.org/feed")
         writer.store_parsed(feed.id, ParsedFeed("F", "", (EN,), "rss20"), now=NOW)
-        assert writer.conn.execute("SELECT count(*) FROM search_pending").fetchone()[0] == 1
         writer.store_parsed(feed.id, ParsedFeed("F", "", (ZH, STORM, EN), "rss20"), now=NOW)
-        assert writer.conn.execute("SELECT count(*) FROM search_pending").fetchone()[0] == 1
+        assert writer.conn.execute("SELECT count(*) FROM search_pending").fetchone()[0] == 0
         with Store.open(tmp_path / "t.db", readonly=True) as reader:
             assert reader.search("禁毒").total == 1 and reader.search("storm warning").total == 1
-            assert reader.search("election").total == 1  # STORM's text; EN is still queued
-            assert reader.search("zürich").unindexed == 1
+            assert reader.search("election").total == 2  # EN's text and STORM's
+            assert reader.search("zürich").unindexed == 0
         renamed = ParsedItem("storm", "Gale warning", STORM.link, "", STORM.published, None, "",
                              "<p>A gale is coming.</p>")  # fmt: skip
         writer.store_parsed(feed.id, ParsedFeed("F", "", (renamed, ZH, EN), "rss20"), now=NOW)
@@ -310,6 +309,51 @@ def test_later_news_is_indexed_in_the_transaction_that_stores_it(tmp_path: Path)
             raise RuntimeError("the write fails after the item went in")
         assert writer.search("never stored").total == 0  # the index rolled back with it
         assert index_ids(writer, '"never"') == []
+
+
+def test_a_batch_indexes_the_feeds_it_stored_at_its_end(tmp_path: Path) -> None:
+    """Under group commit each feed is a savepoint: its items are queued and the batch indexes
+    them before it commits; a feed whose savepoint rolled back leaves nothing behind, and items
+    queued by someone else (an import) stay queued."""
+    with Store.open(tmp_path / "t.db") as writer:
+        one, _ = writer.add_feed("https://example.org/one")
+        two, _ = writer.add_feed("https://example.org/two")
+        three, _ = writer.add_feed("https://example.org/three")
+        writer.import_items(three.id, (CAFE,), now=NOW)
+        broken = item("broken", "Broken", "<p>never stored</p>")
+        with writer.batch():
+            writer.store_parsed(one.id, ParsedFeed("F", "", (EN, STORM), "rss20"), now=NOW)
+            with pytest.raises(RuntimeError), writer.transaction():
+                writer.store_parsed(two.id, ParsedFeed("F", "", (broken,), "rss20"), now=NOW)
+                raise RuntimeError("this feed's savepoint rolls back")
+            writer.store_parsed(two.id, ParsedFeed("F", "", (ZH,), "rss20"), now=NOW)
+            with Store.open(tmp_path / "t.db", readonly=True) as reader:
+                assert reader.search("election").total == 0  # nothing before the commit
+        queued = writer.conn.execute("SELECT item_id FROM search_pending").fetchall()
+        assert [r[0] for r in queued] == [writer.headlines()[-1].id]  # the import's café
+        with Store.open(tmp_path / "t.db", readonly=True) as reader:
+            assert reader.search("election").total == 2 and reader.search("禁毒").total == 1
+        assert index_ids(writer, '"never"') == []
+        assert found(writer, "café") == {"cafe"}  # a writable search indexes the rest first
+
+
+def test_index_text_computed_by_the_parser_is_what_the_triggers_compute(tmp_path: Path) -> None:
+    """Items may arrive with their index text (ParsedItem.index, computed in the parser
+    processes): it must be what the triggers compute from the stored columns, or removing the
+    entry would leave tokens behind in the contentless index."""
+    from dataclasses import replace
+
+    from reader.store.indexing import item_index
+
+    with Store.open(tmp_path / "t.db") as writer:
+        feed, _ = writer.add_feed("https://example.org/feed")
+        items = tuple(replace(i, index=item_index(i)) for i in (ZH, JA, EN, CAFE))
+        with writer.batch():
+            writer.store_parsed(feed.id, ParsedFeed("F", "", items, "rss20"), now=NOW)
+        assert found(writer, "禁毒") == {"zh"} and found(writer, "cafe") == {"cafe"}
+        writer.store_parsed(feed.id, ParsedFeed("F", "", (STORM,), "rss20"), max_items=0,
+                            now=NOW)  # fmt: skip
+        assert index_ids(writer, '"禁毒" OR "cafe" OR "zurich" OR "ニュ"') == []  # all gone
 
 
 def test_a_schema_1_store_is_migrated_and_indexed(tmp_path: Path) -> None:
