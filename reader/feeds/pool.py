@@ -30,6 +30,7 @@ from reader.errors import ParseError
 from reader.feeds.decode import BodyTooLarge, decode_body
 from reader.feeds.parse import parse_feed  # in the parent: forked workers share it
 from reader.models import ParsedFeed
+from reader.store.indexing import with_index  # the items' search index text, computed here
 
 if TYPE_CHECKING:
     from reader.articles.article import Article
@@ -49,7 +50,7 @@ def _decode_and_parse(
             raise ParseError(f"body larger than {cap / 2**20:g} MiB once decompressed") from None
         except (ValueError, zlib.error) as exc:
             raise ParseError(f"undecodable body: {exc}") from None
-    return parse_feed(body, headers, url)
+    return with_index(parse_feed(body, headers, url))
 
 
 def _extract_page(body: bytes, content_type: str, url: str) -> Article | None:
