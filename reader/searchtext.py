@@ -38,7 +38,9 @@ _BLOCK_TAG = re.compile(
     re.I,
 )
 _ANY_TAG = re.compile(r"<[A-Za-z/!?][^>]*>")
-_HIDDEN_MARKERS = ("<script", "<style", "<!--", "<SCRIPT", "<STYLE", "<Script", "<Style")
+# whether _INVISIBLE has anything to do: one scan in C (a substring test per marker and
+# spelling through a generator was three quarters of plain_text's time)
+_HIDDEN_MARKER = re.compile(r"<(?:script|style|!--)", re.I)
 
 
 def plain_text(markup: str, content_type: str = "html") -> str:
@@ -50,7 +52,7 @@ def plain_text(markup: str, content_type: str = "html") -> str:
     if content_type == "text":
         return markup
     if "<" in markup:
-        if any(m in markup for m in _HIDDEN_MARKERS):
+        if _HIDDEN_MARKER.search(markup):
             markup = _INVISIBLE.sub(" ", markup)
         markup = _BLOCK_TAG.sub(" ", markup)
         markup = _ANY_TAG.sub("", markup)
