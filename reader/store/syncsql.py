@@ -249,7 +249,7 @@ def store_items(
     new = 0
     for feed_id, group in by_feed.items():
         _adopt_local_copies(conn, feed_id, group)
-        new += itemsql.upsert_items(conn, feed_id, [r.item for r in group], now)
+        new += len(itemsql.upsert_items(conn, feed_id, [r.item for r in group], now))
         _map(conn, feed_id, group)
         if keep is not None:
             itemsql.trim_feed(conn, feed_id, keep[0], keep[2], keep_days=keep[1], now=now)
