@@ -98,7 +98,7 @@ async def add_feed(config: Config, store: Store, url: str, pick: int | None = No
         note += f" (its first fetch failed: {one_line(result.error)})"
     elif result is not None:
         note += f" · {result.new_items:,} stories"
-    return Subscribed(note=note)
+    return Subscribed(note=note, feed_url=added.url)
 
 
 def import_subscriptions(store: Store, typed: str) -> Subscribed:

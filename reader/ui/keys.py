@@ -69,7 +69,16 @@ ACTIONS: tuple[Action, ...] = (
            show=3),
     Action("full_text", "f", "Full text", "Fetch the whole story from its web page", ("story",)),
     Action("summary_lines", "v", "Summary lines", "A summary line under each title (on/off)"),
-    Action("mark_feed_read", "A", "All read", "Mark the whole selected feed read"),
+    Action("mark_feed_read", "A", "All read",
+           "Mark everything listed read (a feed, a tag, All, every search hit); asks first"),
+    Action("undo", "U", "Undo", "Undo the last mark of many stories (A)"),
+    Action("add_feed", "a", "Add", "Add a feed or a web site (its feeds are found)", ("feeds",),
+           show=12),
+    Action("remove_feed", "D", "Remove", "Remove the feed (asks first; bookmarks are kept)",
+           ("feeds",)),
+    Action("feed_tags", "T", "Tags", "Edit the feed's tags", ("feeds",)),
+    Action("import_feeds", "i", "Import", "Import an OPML or newsboat urls file", ("feeds",)),
+    Action("export_feeds", "x", "Export", "Export every feed as OPML", ("feeds",)),
     Action("refresh_feed", "r", "Refresh feed", "Refresh the selected feed"),
     Action("refresh_all", "R", "Refresh all", "Refresh every feed"),
     Action("feed_health", "e", "Feed health", "Feed health: last ok, errors, HTTP status"),
@@ -102,13 +111,17 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("The story (headlines and reading pane)", ("summary", "full_text", "open_link", "links",
                                                 "bookmark", "tag", "toggle_read")),
     ("Finding stories", ("save_search", "summary_lines")),
-    ("Feeds", ("mark_feed_read", "refresh_feed", "refresh_all", "feed_health")),
+    ("Feeds", ("mark_feed_read", "undo", "refresh_feed", "refresh_all", "feed_health")),
+    ("In the feed pane", ("add_feed", "remove_feed", "feed_tags", "import_feeds",
+                          "export_feeds")),
     ("The search bar", ("search_results", "search_save")),
 )  # fmt: skip
 
 
 def _binding(action: Action, scope: Scope) -> Binding:
-    name = f"story('{action.name}')" if scope == "story" else action.target + action.name
+    name = action.target + action.name
+    if scope in ("story", "feeds"):
+        name = f"{'story' if scope == 'story' else 'feed'}('{action.name}')"
     return Binding(action.keys, name, action.label, show=bool(action.show), id=action.name,
                    tooltip=action.help)  # fmt: skip
 

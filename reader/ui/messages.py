@@ -187,10 +187,10 @@ class DigestLoaded(Message):
         self.scope = scope
 
 
-class Subscribed(Message):
-    """The welcome screen's work is done: `note` says what happened (`refresh`: the new feeds
-    want fetching); `candidates` when a page offers several feeds (for `url`); `error` when
-    it failed."""
+class Subscribed(Result):
+    """Subscribing or importing is done: `note` says what happened (`refresh`: the new feeds
+    want fetching; `feed_url`: the feed added); `candidates` when a page offers several feeds
+    (for `url`); `error` when it failed."""
 
     def __init__(
         self,
@@ -199,6 +199,7 @@ class Subscribed(Message):
         candidates: Sequence[Candidate] = (),
         url: str = "",
         refresh: bool = False,
+        feed_url: str = "",
     ) -> None:
         super().__init__()
         self.note = note
@@ -206,6 +207,25 @@ class Subscribed(Message):
         self.candidates = candidates
         self.url = url
         self.refresh = refresh
+        self.feed_url = feed_url
+
+
+class FeedsChanged(Result):
+    """Subscriptions changed (removed, renamed, tagged, exported): `note` says how; the feed
+    pane is read again."""
+
+    def __init__(self, note: str) -> None:
+        super().__init__()
+        self.note = note
+
+
+class MarksCounted(Result):
+    """The unread stories a bulk mark (A) would mark read, to ask first: `ids` of `label`."""
+
+    def __init__(self, ids: Sequence[int], label: str) -> None:
+        super().__init__()
+        self.ids = ids
+        self.label = label
 
 
 class UnreadFound(Result):

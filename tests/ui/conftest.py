@@ -18,6 +18,7 @@ from textual.worker import WorkerCancelled
 from reader.config import Config
 from reader.store.db import Store
 from reader.ui.app import ReaderApp
+from reader.ui.screens.main import MainScreen
 from tests.ui.fixtures import build_store, make_app
 
 
@@ -124,3 +125,10 @@ async def poll(pilot: Pilot[Any], ready: Callable[[], object], what: str = "") -
             return
         await pilot.pause(0.02)
     raise AssertionError(f"timed out waiting for {what or ready}")
+
+
+def main_screen(app: App[Any]) -> MainScreen:
+    """The reader's main screen (the one on top)."""
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen

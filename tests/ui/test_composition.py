@@ -7,21 +7,16 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from textual.geometry import Region
 
 from reader.config import Config
 from reader.ui import keys, links, loaders
 from reader.ui.app import ReaderApp
 from reader.ui.screens.main import MainScreen
 from reader.ui.widgets.footer import KeyFooter
-from tests.ui.conftest import notes, settle, wait_for_note
+from tests.ui.conftest import main_screen, notes, settle, wait_for_note
 
 Factory = Callable[..., ReaderApp]
-
-
-def main(app: ReaderApp) -> MainScreen:
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 def footer_text(app: ReaderApp) -> str:
@@ -68,7 +63,7 @@ async def test_the_footer_always_has_quit_help_and_back(app_factory: Factory, wi
         if width >= 100:
             await pilot.press("h")
             await settle(pilot)
-        assert main(app).pane == "feeds"
+        assert main_screen(app).pane == "feeds"
         text = footer_text(app)
         assert "esc Back" not in text and "^x Quit" in text and "f1 Help" in text
 
@@ -86,7 +81,7 @@ async def test_m_and_o_in_the_feed_pane_act_on_the_feed(
     app = app_factory()
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
-        screen = main(app)
+        screen = main_screen(app)
         weekly = next(r.source for r in screen.feed_list.rows if r.label == "Tidings Weekly")
         screen.feed_list.select_source(weekly)
         screen.feed_list.focus()
@@ -98,5 +93,25 @@ async def test_m_and_o_in_the_feed_pane_act_on_the_feed(
         assert opened == ["https://example.org/weekly.xml"]  # the feed's own URL: no site known
         await pilot.press("m")
         await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
         assert screen.unread.get(weekly.feed_id or 0, 0) == 0
         assert any("read" in n for n in notes(app))
+
+
+async def test_the_links_list_shows_whole_urls_wrapped(app_factory: Factory) -> None:
+    from reader.ui.screens.overlays import LinkPicker
+
+    long = "https://example.org/" + "/".join(f"section-{n}" for n in range(12)) + "?q=end"
+    app = app_factory()
+    async with app.run_test(size=(60, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        app.push_screen(LinkPicker([long], own="https://example.org/welcome"))
+        await settle(pilot)
+        options = app.screen.query_one("#link-options")
+        lines = [s.text for s in options.render_lines(Region(0, 0, *options.size))]
+        text = "".join(line.strip(" █▌▐│") for line in lines)
+        assert long in text.replace(" ", "") and "?q=end" in text
+        assert "[0] https://example.org/welcome" in text

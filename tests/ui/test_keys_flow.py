@@ -268,6 +268,8 @@ async def test_capital_a_marks_the_feed_read(app_factory: Factory, store: Store)
         await settle(pilot)
         await pilot.press("A")
         await settle(pilot)
+        await pilot.press("enter")  # yes: mark them
+        await settle(pilot)
         unread = unchecked(store, lambda: store.count(ItemQuery(feed_id=feed.feed_id, unread=True)))
         assert unread == 0
         assert screen.unread.get(feed.feed_id or 0, 0) == 0
@@ -315,9 +317,15 @@ async def test_u_lists_links_and_a_number_opens_one(
         await pilot.press("3")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
-        await pilot.press("u", "down", "enter")
+        await pilot.press("u", "down", "down", "enter")  # [0] is the story's own page
         await settle(pilot)
-        assert opened == ["mailto:desk@example.org", "https://example.org/b"]
+        await pilot.press("u", "0")
+        await settle(pilot)
+        assert opened == [
+            "mailto:desk@example.org",
+            "https://example.org/b",
+            "https://example.org/welcome",
+        ]
 
 
 async def test_no_browser_copies_the_link(

@@ -13,7 +13,7 @@ from textual.message import Message
 from reader.models import Headline
 from reader.ui import loaders
 from reader.ui.messages import FeedsLoaded, HeadlinesLoaded, SearchCounts, UnreadFound
-from reader.ui.sources import Extras, Kind, Source, next_sources
+from reader.ui.sources import ALL, Extras, Kind, Source, next_sources
 from reader.ui.widgets.article import NO_FEEDS, WELCOME
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ class Lists:
         self._screen_row: tuple[int, int] | None = None  # (item, row) to restore a list to
         self.feeds_requested = False  # the first feed load waits for the first headlines
         self.started = False  # the first feeds are in (the welcome and the refresh went)
+        self._select_url = ""  # a feed to move to once the feeds are read again
 
     # ---- loading ------------------------------------------------------------------------
     def load_feeds(self) -> None:
@@ -52,11 +53,14 @@ class Lists:
         self.screen.runner.work(job, "search-counts")
 
     def load_headlines(self, keep: bool = False, jump: bool | None = None) -> None:
-        """Read the current source's ids (the cursor stays on its item when `keep`; `jump`
-        opens its first (True) or last (False) unread item)."""
+        """Read the current source's ids (the cursor stays on its item when `keep`, unless it
+        is on the first row with no story open: then it stays on the newest; `jump` opens its
+        first (True) or last (False) unread item)."""
         screen = self.screen
         store, source, post = screen.ctx.store, screen.source, screen.post_message
-        keep_id = screen.headlines.current_id if keep else None
+        hl = screen.headlines
+        at_top = hl.cursor == 0 and screen.article.item is None
+        keep_id = hl.current_id if keep and not at_top else None
         screen.runner.work(
             lambda: loaders.load_headlines(store, source, keep_id=keep_id, jump=jump, early=post),
             "headlines",
@@ -70,8 +74,10 @@ class Lists:
             lambda: loaders.load_headlines(store, source, keep_id=item_id), "headlines"
         )
 
-    def reload(self) -> None:
-        """Read feeds, counts and the list again (the cursor stays on its story)."""
+    def reload(self, select_url: str = "") -> None:
+        """Read feeds, counts and the list again (the cursor stays on its story; with
+        `select_url`, the feed pane moves to that feed once it is listed)."""
+        self._select_url = select_url
         self.load_feeds()
         self.load_headlines(keep=True)
 
@@ -91,6 +97,10 @@ class Lists:
         screen.feed_list.set_data(screen.feeds, screen.unread, screen.totals, extras)
         self.update_place()
         self.count_searches()
+        wanted = next((f for f in screen.feeds if f.url == self._select_url), None)
+        if wanted is not None:
+            self._select_url = ""
+            screen.feed_list.select_source(Source(Kind.FEED, feed_id=wanted.id))
         if screen.article.item is None:
             screen.article.show_message(WELCOME if screen.feeds else NO_FEEDS)
         if self.started:
@@ -149,6 +159,18 @@ class Lists:
             screen.reading.open_at(message.open_index)
         elif message.jump is not None:
             screen.notify("No more unread stories")
+
+    def show_story(self, item_id: int) -> None:
+        """Put the headline cursor on story `item_id` (listing All when the source shown does
+        not have it)."""
+        screen = self.screen
+        index = screen.headlines.index_of(item_id)
+        if index is not None:
+            screen.headlines.cursor = index
+            return
+        screen.source = ALL
+        screen.feed_list.select_source(ALL)
+        self.load_headlines_at(item_id, screen.headlines.page_rows // 3)
 
     def select(self, source: Source) -> None:
         """List `source` (its headlines are read)."""

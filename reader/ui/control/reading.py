@@ -249,20 +249,23 @@ class Reading:
         screen.runner.work(job, "browser", exclusive=False)
 
     def links(self) -> None:
-        """u: list the story's links to open one."""
+        """u: list the story's own link and the links in it, to open one."""
         screen = self.screen
-        document = screen.article.document
-        if document is None:
+        document, item = screen.article.document, screen.article.item
+        if document is None or item is None:
             screen.notify("Open a story first (enter)")
-        elif not document.links:
+        elif not document.links and not item.link:
             screen.notify("This story has no links")
         else:
             from reader.ui.screens.overlays import LinkPicker
 
-            screen.app.push_screen(LinkPicker(document.links), self.open_link_number)
+            picker = LinkPicker(document.links, item.link)
+            screen.app.push_screen(picker, self.open_link_number)
 
     def open_link_number(self, number: int | None) -> None:
-        """Open link `number` of the story in the reading pane."""
-        document = self.screen.article.document
-        if number is not None and document is not None and 1 <= number <= len(document.links):
+        """Open link `number` of the story in the reading pane (0: its own page)."""
+        document, item = self.screen.article.document, self.screen.article.item
+        if number == 0 and item is not None:
+            self.open_url(item.link)
+        elif number is not None and document is not None and 1 <= number <= len(document.links):
             self.open_url(document.links[number - 1])

@@ -23,7 +23,8 @@ TITLES = {  # what a group of jobs does, as the title of its error
     "write": "Saving", "tags": "Tags", "summary": "Summary", "summary-lines": "Summary",
     "search": "Search", "search-more": "Search", "search-counts": "Saved searches",
     "jump": "Next unread", "state": "Saving settings", "browser": "Browser",
-    "refresh": "Refresh", "fulltext": "Full story", "digest": "Digest",
+    "refresh": "Refresh", "fulltext": "Full story", "digest": "Digest", "count": "Counting",
+    "subscribe": "Subscribing",
 }  # fmt: skip
 
 

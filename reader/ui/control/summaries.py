@@ -99,5 +99,6 @@ class Summaries:
     def chosen(self, item_id: int | None) -> None:
         """A story picked in the digest: open it."""
         if item_id is not None:
+            self.screen.lists.show_story(item_id)
             self.screen.reading.open_item(item_id)
             self.screen.show_pane("article")

@@ -1,10 +1,10 @@
-"""Small modal dialogs: a one-line prompt (a bookmark's tags, a URL, a file path) and a list to
-choose one thing from (the feeds a page offers)."""
+"""Small modal dialogs: a one-line prompt (a bookmark's tags, a URL, a file path), a list to
+choose one thing from (the feeds a page offers), a yes-or-no question."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,7 +14,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from reader.textsafe import one_line
 from reader.ui import keys
+
+if TYPE_CHECKING:
+    from reader.feeds.discover import Candidate
 
 
 def split_tags(text: str) -> list[str]:
@@ -95,3 +99,37 @@ class Chooser(ChoiceScreen):
         """The chosen line."""
         event.stop()
         self.dismiss(event.option_index)
+
+
+class Confirm(ModalScreen[bool]):
+    """A question with a yes (y, enter) or no (n, escape) answer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y,enter", "answer(True)", "Yes", id="yes"),
+        Binding("n,escape", "answer(False)", "No", id="close"),
+    ]
+
+    def __init__(self, title: str, text: str = "", *, id: str = "") -> None:
+        super().__init__(id=id or None)
+        self.title_text = title
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        """The question and the keys that answer it."""
+        with Vertical(classes="overlay-box prompt-box"):
+            yield Static(Content(self.title_text), classes="overlay-title")
+            if self.text:
+                yield Static(Content(self.text))
+            yield Static(Content("y or enter: yes · n or escape: no"), classes="overlay-hint")
+
+    def action_answer(self, yes: bool) -> None:
+        """Answer."""
+        self.dismiss(yes)
+
+
+def candidate_lines(candidates: Sequence[Candidate]) -> list[Content]:
+    """The feeds a page offers, one line each: title, then URL."""
+    return [
+        Content.assemble((one_line(c.title) or "(untitled)", "bold"), "  ", one_line(c.url))
+        for c in candidates
+    ]

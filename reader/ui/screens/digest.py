@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.textsafe import one_line
 from reader.ui import keys
 from reader.ui.messages import DigestLoaded
+from reader.ui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from reader.digest import DigestGroup
@@ -74,7 +75,7 @@ class DigestScreen(Screen[int | None]):
         yield Static(Content(f"Digest · {self.scope} · summarising…"), id="digest-title",
                      classes="overlay-title")  # fmt: skip
         yield OptionList(id="digest-list")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Build the digest in a worker thread."""

@@ -28,6 +28,7 @@ from textual.widget import Widget
 
 from reader.models import Feed
 from reader.ui import keys
+from reader.ui import messages as msg
 from reader.ui.context import ReaderContext
 from reader.ui.control.feeds import FeedActions
 from reader.ui.control.lists import Lists
@@ -36,26 +37,7 @@ from reader.ui.control.refreshing import Refreshing
 from reader.ui.control.runner import Runner
 from reader.ui.control.searching import Searching
 from reader.ui.control.summaries import Summaries
-from reader.ui.messages import (
-    ArticleLoaded,
-    FeedsLoaded,
-    FullTextDone,
-    HeadlinesLoaded,
-    ItemsChanged,
-    Notice,
-    RefreshFinished,
-    RefreshProgress,
-    Result,
-    RowsLoaded,
-    SearchCounts,
-    SearchLoaded,
-    StoryWanted,
-    SummaryLines,
-    SummaryLoaded,
-    SyncProgressed,
-    TagsWanted,
-    UnreadFound,
-)
+from reader.ui.messages import Notice, Result, StoryWanted
 from reader.ui.sources import ALL, Source, Totals
 from reader.ui.widgets.article import ArticleView
 from reader.ui.widgets.feeds import FeedList
@@ -95,22 +77,25 @@ class MainScreen(Screen[None]):
         self.refreshing = Refreshing(self)
         self.feed_actions = FeedActions(self)
         self.routes: dict[type[Result], Callable[[Any], None]] = {
-            FeedsLoaded: self.lists.feeds_loaded,
-            HeadlinesLoaded: self.lists.headlines_loaded,
-            RowsLoaded: lambda m: self.headlines.add_rows(m.generation, m.rows),
-            SearchCounts: self.lists.search_counts,
-            UnreadFound: self.lists.unread_found,
-            ArticleLoaded: self.reading.article_loaded,
-            ItemsChanged: self.reading.items_changed,
-            TagsWanted: self.reading.tags_wanted,
-            FullTextDone: self.reading.full_text_done,
-            SummaryLoaded: self.summaries.loaded,
-            SummaryLines: self.summaries.lines_loaded,
-            SearchLoaded: self.search.loaded,
-            RefreshProgress: self.refreshing.progress,
-            RefreshFinished: self.refreshing.finished,
-            SyncProgressed: self.refreshing.sync_progress,
+            msg.FeedsLoaded: self.lists.feeds_loaded,
+            msg.HeadlinesLoaded: self.lists.headlines_loaded,
+            msg.RowsLoaded: lambda m: self.headlines.add_rows(m.generation, m.rows),
+            msg.SearchCounts: self.lists.search_counts,
+            msg.UnreadFound: self.lists.unread_found,
+            msg.ArticleLoaded: self.reading.article_loaded,
+            msg.ItemsChanged: self.reading.items_changed,
+            msg.TagsWanted: self.reading.tags_wanted,
+            msg.FullTextDone: self.reading.full_text_done,
+            msg.SummaryLoaded: self.summaries.loaded,
+            msg.SummaryLines: self.summaries.lines_loaded,
+            msg.SearchLoaded: self.search.loaded,
+            msg.RefreshProgress: self.refreshing.progress,
+            msg.RefreshFinished: self.refreshing.finished,
+            msg.SyncProgressed: self.refreshing.sync_progress,
             Notice: self.show_notice,
+            msg.Subscribed: self.feed_actions.subscribed,
+            msg.FeedsChanged: self.feed_actions.feeds_changed,
+            msg.MarksCounted: self.feed_actions.counted,
         }
         """Which part shows each kind of worker result (a new part adds its own here)."""
 
@@ -372,8 +357,12 @@ class MainScreen(Screen[None]):
         self.search.save_or_remove()
 
     def action_mark_feed_read(self) -> None:
-        """A: mark everything in the selected source read."""
+        """A: mark everything listed read (asks first)."""
         self.feed_actions.mark_source_read()
+
+    def action_undo(self) -> None:
+        """U: undo the last bulk mark."""
+        self.feed_actions.undo()
 
     def action_refresh_feed(self) -> None:
         """r: refresh the selected feed."""

@@ -14,14 +14,15 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from reader.textsafe import one_line
 from reader.ui import jobs
 from reader.ui.context import ReaderContext
 from reader.ui.messages import Subscribed
-from reader.ui.screens.dialogs import Chooser, Prompt
+from reader.ui.screens.dialogs import Chooser, Prompt, candidate_lines
+from reader.ui.widgets.footer import KeyFooter
 
 INTRO = "No feeds yet. Start with one of these:"
 CHOICES = (
@@ -59,8 +60,8 @@ class WelcomeScreen(Screen[Welcomed | None]):
         Binding("a", "add", "Add a feed"),
         Binding("i", "import_file", "Import"),
         Binding("d", "demo", "Demo feeds"),
-        Binding("escape", "close", "Close"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("escape", "close", "Close", id="close"),
+        Binding("q", "app.quit", "Quit", id="quit"),
     ]
 
     def __init__(self, ctx: ReaderContext) -> None:
@@ -75,7 +76,7 @@ class WelcomeScreen(Screen[Welcomed | None]):
             yield Static(Content("Welcome to tidings"), classes="overlay-title")
             yield Static(welcome_text(), id="welcome-text")
             yield Static(Content(""), id="welcome-status")
-        yield Footer()
+        yield KeyFooter()
 
     def say(self, text: str, error: bool = False) -> None:
         """Show how it goes."""
@@ -155,10 +156,7 @@ class WelcomeScreen(Screen[Welcomed | None]):
         if message.error:
             self.say(message.error, error=True)
         elif message.candidates:
-            lines = [
-                Content.assemble((one_line(c.title) or "(untitled)", "bold"), "  ", one_line(c.url))
-                for c in message.candidates
-            ]
+            lines = candidate_lines(message.candidates)
             hint = "enter subscribes · escape cancels"
             chooser = Chooser("This page offers several feeds", lines, hint)
             url = message.url
