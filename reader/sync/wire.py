@@ -53,6 +53,8 @@ class Wire:
             raise self.error(what, "the server answered a web page, not JSON (is the url right?)")
         try:
             value = json.loads(body)
+        except RecursionError:
+            raise self.error(what, "the answer is not valid JSON (nested too deep)") from None
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             cut = not body.rstrip().endswith((b"}", b"]"))  # a whole document ends so
             why = "cut short" if cut else f"at byte {getattr(exc, 'pos', 0)}"

@@ -244,6 +244,9 @@ BAD = {
     "truncated": ("/reader/api/0/stream/items/contents",
                   _answer(200, b'{"items": [{"id": "tag:google.com,2005:reader/item/0'),
                   "stream/items/contents: the answer is not valid JSON (cut short)"),
+    "nested": ("/reader/api/0/subscription/list",
+               _answer(200, b'{"subscriptions": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"),
+               "subscription/list: the answer is not valid JSON (nested too deep)"),
     "no id": ("/reader/api/0/stream/items/contents",
               _answer(200, b'{"items": [{"title": "who am I", "origin": {"streamId": "feed/1"}}]}'),
               "stream/items/contents: an item without an id"),
@@ -280,6 +283,16 @@ def test_a_bad_answer_is_one_line_and_changes_nothing(
     assert home.sync()["pulled"] == 3
     links = {e.link: e for e in greader.items.values()}
     assert links[target[0].link].read and links[target[1].link].starred  # no act was lost
+
+
+def test_server_text_is_stored_normalised(home: Home, greader: GReaderServer) -> None:
+    entry = next(iter(greader.items.values()))
+    entry.title = "Cafe\u0301 so\u00adcial\u200b \x1b[31mred"  # decomposed é, soft hyphen, ZWSP
+    home.sync()
+    (found,) = [h for h in home.headlines() if h.link == entry.link]
+    assert found.title == "Caf\u00e9 social \x1b[31mred"  # stored as sent, but NFC and joined
+    listed = home.run("list", "--limit", "100").out
+    assert "Café social" in listed and "\x1b" not in listed  # shown through textsafe
 
 
 def test_the_password_never_shows(home: Home, greader: GReaderServer) -> None:
