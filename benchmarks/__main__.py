@@ -60,8 +60,11 @@ def _paint(o: Options) -> Outcome:
 
 
 def _sync(o: Options) -> Outcome:
-    res = sync_bench.run(runs=o.runs, items=2_000 if o.quick else 10_000)
-    return res, sync_bench.records(res)
+    items = 2_000 if o.quick else 10_000
+    res = sync_bench.run(runs=o.runs, items=items)
+    fever = sync_bench.run_fever(runs=o.runs, items=items)
+    records = sync_bench.records(res) + sync_bench.records(fever, "Fever API, coldsweat")
+    return {"greader": res, "fever": fever}, records
 
 
 BENCHES: dict[str, Callable[[Options], Outcome]] = {

@@ -20,7 +20,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from reader.config import Config, SyncConfig
 from reader.errors import SyncError, UsageError
@@ -31,6 +31,7 @@ from reader.sync.credentials import Secrets, read_password
 from reader.sync.ledger import Ledger, Pull
 from reader.sync.wire import Wire
 
+T = TypeVar("T")
 ACTS_PER_PUSH = 100  # item acts confirmed (and dropped from the queue) together
 
 
@@ -129,9 +130,9 @@ class Sync:
         fresh = self.ledger.account() != self.account
         pushed = await self._push(fresh)
         self._say("listing")
-        feeds = await self.service.feeds()
-        unread = await self.service.unread_ids()
-        starred = await self.service.starred_ids()
+        feeds, unread, starred = await _together(
+            self.service.feeds(), self.service.unread_ids(), self.service.starred_ids()
+        )
         wanted = unread | starred
         stored = set() if fresh else self.ledger.known(wanted)
         missing = sorted(wanted - stored, key=_newest_first)
@@ -210,6 +211,23 @@ class Sync:
         except BaseExceptionGroup as failed:
             raise _first(failed) from None
         return [item for task in tasks for item in task.result()]
+
+
+async def _together(
+    feeds: Awaitable[list[RemoteFeed]], unread: Awaitable[set[str]], starred: Awaitable[set[str]]
+) -> tuple[list[RemoteFeed], set[str], set[str]]:
+    """The three listings at once (the first failure cancels the others)."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = (group.create_task(_run(feeds)), group.create_task(_run(unread)),
+                     group.create_task(_run(starred)))  # fmt: skip
+    except BaseExceptionGroup as failed:
+        raise _first(failed) from None
+    return tasks[0].result(), tasks[1].result(), tasks[2].result()
+
+
+async def _run(awaitable: Awaitable[T]) -> T:
+    return await awaitable
 
 
 def _first(group: BaseExceptionGroup[BaseException]) -> BaseException:

@@ -35,6 +35,7 @@ class Fever:
         self.base = _without_query(url)
         key = hashlib.md5(f"{username}:{password}".encode(), usedforsecurity=False).hexdigest()
         self._key = wire.secrets.add(key)
+        self._groups: dict[str, Any] = {}  # the groups answer of login()
 
     async def _call(
         self, query: str, what: str, form: Sequence[tuple[str, str]] = ()
@@ -47,12 +48,14 @@ class Fever:
         return answer
 
     async def login(self) -> None:
-        """Check the key (Fever has no session: every request carries it)."""
-        await self._call("", "login")
+        """Check the key (Fever has no session: every request carries it) by asking for the
+        groups, which feeds() then uses."""
+        self._groups = await self._call("groups", "groups")
 
     async def feeds(self) -> list[RemoteFeed]:
         """The subscriptions with their groups as tags."""
-        groups = await self._call("groups", "groups")
+        groups = self._groups or await self._call("groups", "groups")
+        self._groups = {}
         feeds = await self._call("feeds", "feeds")
         titles = {
             str(field(g, "id", str, "")): field(g, "title", str, "")

@@ -229,5 +229,5 @@ def test_a_wrong_password_is_one_line_without_it(account: tuple[Coldsweat, str, 
     (home.root / "password").write_text("not the password at all\n")
     failed = home.run("sync")
     assert failed.code == 1 and failed.err.count("\n") == 1
-    assert "fever: login: the server refused the login (auth 0)" in failed.err
+    assert "fever: groups: the server refused the login (auth 0)" in failed.err
     assert "not the password" not in failed.err
