@@ -9,6 +9,7 @@ what the table shows. Add one by adding it to BENCHES.
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -101,16 +102,19 @@ def main() -> None:
         ap.error(f"no benchmark {', '.join(unknown)} (there are: {', '.join(BENCHES)})")
     options = Options(max(1, args.runs), args.quick)
     done: dict[str, Outcome] = {}
+    loads: dict[str, tuple[float, float]] = {}  # the machine is shared: how busy it was
     for name in args.names or list(BENCHES):
+        before = os.getloadavg()[0]
         done[name] = BENCHES[name](options)
+        loads[name] = (before, os.getloadavg()[0])
         note = done[name][0].get("note")
         if note:
             print(f"note: {note}")
-    print_records([r for _, recs in done.values() for r in recs])
+        print_records(done[name][1])
     if args.quick:
         print("(--quick: results.json and the README are left as they were)")
         return
-    results.save(done, options.runs)
+    results.save(done, options.runs, loads)
     table.main_update()
 
 

@@ -62,6 +62,7 @@ class Round:
     """The timed runs of one round, and what their checks found (None: passed)."""
 
     times: dict[str, float] = field(default_factory=dict)  # figure -> seconds
+    cpu: dict[str, float] = field(default_factory=dict)  # figure -> CPU seconds (all processes)
     failed: dict[str, str] = field(default_factory=dict)  # figure -> why
     detail: dict[str, Any] = field(default_factory=dict)
 
@@ -134,6 +135,7 @@ def tidings_cold(f: Farm, home: Path, feeds: int, items: int, r: Round) -> None:
     _expect(stored == feeds * items, f"{stored} items stored of {feeds * items}")
     r.detail["check_cold"] = f"{check}; {_searchable(home, stored)}"
     r.times["t_cold"] = cold.wall + (drain.wall if drain else 0.0)
+    r.cpu["t_cold"] = cold.cpu + (drain.cpu if drain else 0.0)
 
 
 def tidings_warm(f: Farm, home: Path, feeds: int, r: Round) -> None:
@@ -146,6 +148,7 @@ def tidings_warm(f: Farm, home: Path, feeds: int, r: Round) -> None:
     _expect(report["not_modified"] == feeds, f"{report['not_modified']} not modified")
     r.detail["check_304"] = _farm_check(stats, feeds, "304")
     r.times["t_304"] = warm.wall
+    r.cpu["t_304"] = warm.cpu
 
 
 def newsboat_runs(f: Farm, nb: Path, feeds: int, items: int, r: Round) -> None:
@@ -173,6 +176,7 @@ def newsboat_runs(f: Farm, nb: Path, feeds: int, items: int, r: Round) -> None:
                 check += f"; {stored:,} items stored"
             r.detail[f"check_{name}"] = check
             r.times[name] = got.wall
+            r.cpu[name] = got.cpu
         except CheckFailed as exc:
             r.failed[name] = f"newsboat: {exc}"
 
@@ -220,7 +224,8 @@ def _figure(rounds: list[Round], key: str) -> dict[str, Any]:
     if failed or not all(key in r.times for r in rounds):
         return {"failed": "; ".join(failed) or "not run"}
     wall, spread = median_spread([r.times[key] for r in rounds])
-    return {"s": wall, "spread": spread if len(rounds) > 1 else None}
+    cpu = median_spread([r.cpu.get(key, 0.0) for r in rounds])[0]
+    return {"s": wall, "spread": spread if len(rounds) > 1 else None, "cpu": cpu}
 
 
 def _ratio(rounds: list[Round], mine: str, theirs: str) -> dict[str, Any]:
@@ -251,7 +256,8 @@ def summarise(
 def _seconds(fig: dict[str, Any]) -> str:
     if "failed" in fig:
         return "failed"
-    return f"{fig['s']:.2f} s" + (f" ±{fig['spread']:.2f}" if fig["spread"] is not None else "")
+    spread = f" ±{fig['spread']:.2f}" if fig["spread"] is not None else ""
+    return f"{fig['s']:.2f} s{spread} (CPU {fig.get('cpu', 0):.1f} s)"
 
 
 def _last(r: dict[str, Any], key: str) -> str:

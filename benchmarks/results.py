@@ -3,7 +3,10 @@
 Layout (kept in the repo; the README's Performance table is generated from it):
 
     {"machine": {"cpu", "cores", "memory_gb", "python", "sqlite", "newsboat"},
-     "benchmarks": {NAME: {"date", "runs", "records": [Record, ...], "raw": {...}}}}
+     "benchmarks": {NAME: {"date", "runs", "load", "records": [Record, ...], "raw": {...}}}}
+
+`load` is the machine's 1-minute load average before and after the benchmark: the machine is
+shared, and a busy one slows the CPU-bound reader (tidings) more than the I/O-bound one.
 
 A benchmark that is not run keeps its entry from an earlier run on the same machine; entries
 from another machine are dropped (their figures could not be compared with the new ones).
@@ -79,9 +82,13 @@ def records(entry: dict[str, Any]) -> list[Record]:
 
 
 def save(
-    done: dict[str, tuple[dict[str, Any], list[Record]]], runs: int, path: Path = RESULTS
+    done: dict[str, tuple[dict[str, Any], list[Record]]],
+    runs: int,
+    loads: dict[str, tuple[float, float]] | None = None,
+    path: Path = RESULTS,
 ) -> dict[str, Any]:
-    """Merge the benchmarks just run (name: (raw, records)) into the results file."""
+    """Merge the benchmarks just run (name: (raw, records)) into the results file, with the
+    load average before and after each (`loads`)."""
     here = machine()
     old = load(path)
     same = {k: v for k, v in old.get("machine", {}).items() if k != "newsboat"} == {
@@ -90,7 +97,9 @@ def save(
     kept = dict(old.get("benchmarks", {})) if same else {}
     date = time.strftime("%Y-%m-%d %H:%M")
     for name, (raw, recs) in done.items():
-        kept[name] = {"date": date, "runs": runs, "records": [asdict(r) for r in recs], "raw": raw}
+        busy = [round(x, 2) for x in (loads or {}).get(name, ())]
+        kept[name] = {"date": date, "runs": runs, "load": busy,
+                      "records": [asdict(r) for r in recs], "raw": raw}  # fmt: skip
     data = {"machine": here, "benchmarks": kept}
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     return data

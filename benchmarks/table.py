@@ -65,9 +65,11 @@ def table(data: dict[str, Any]) -> str:
     when = dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
     memory = f", {m['memory_gb']:g} GiB" if m.get("memory_gb") else ""
     nb = f", newsboat {m['newsboat']}" if m.get("newsboat") else ", newsboat not installed"
+    loads = [x for e in data["benchmarks"].values() for x in e.get("load", ())]
+    busy = f" Load average during the runs {min(loads):.1f}–{max(loads):.1f}." if loads else ""
     lines = [
         f"Last run {when} on {m['cores']} cores ({m['cpu']}){memory}, Python {m['python']},"
-        f" SQLite {m['sqlite']}{nb}.",
+        f" SQLite {m['sqlite']}{nb}.{busy}",
         "",
         "| benchmark | tidings | compared with | target | checked |",
         "| --- | --- | --- | --- | --- |",
