@@ -23,7 +23,7 @@ def test_a_run_that_failed_its_check_is_shown_failed_not_timed() -> None:
                 "date": "2026-12-06 20:00",
                 "load": [1.0, 2.5],
                 "records": [failed.__dict__, met.__dict__],
-            },  # fmt: skip
+            },
         },
     }
     rows = table(data).splitlines()
