@@ -1,18 +1,18 @@
 """Full-text extraction: a web page in, the story out. The only module that uses trafilatura.
 
-The cascade, measured on the article-extraction corpus (see benchmarks/extract.py):
+The cascade (benchmarks/extract.py measures it):
 1. trafilatura in precision mode, with metadata (title, author, date), formatting and links;
 2. when that yields little (under `SHORT_TEXT` characters), trafilatura's balanced mode too,
-   taken when it finds clearly more (`FALLBACK_RATIO` times): precision mode sometimes locks
-   onto a licence notice or a teaser instead of the story;
-3. leftovers removed (reader.articles.boilerplate): "read more" pointers anywhere; copyright,
-   share and subscribe lines, credits, promotions and link footers at either end; a first
-   block repeating the headline.
+   taken when it finds clearly more (`pick`): precision mode sometimes locks onto a licence
+   notice or a teaser instead of the story (one page of the scored corpus, thirteen of the
+   outside test pages on eleven sites);
+3. leftovers removed (reader.articles.boilerplate): pointers ("Read more: ...", a "See also"
+   section), furniture at either end, a first block that is the headline;
+4. the text normalised (reader.textnorm: NFC, no soft hyphens or zero-width spaces).
 The body is kept as simple HTML (headings, paragraphs, lists, quotes, tables, links, emphasis)
 that reader.articles.render shows like feed HTML. Images are left out: with them trafilatura
-keeps captions and credits around the story (F1 -0.004 on the corpus).
-Measured: F1 0.973 (precision 0.972, recall 0.974) at ~22 ms per page; trafilatura's defaults
-score 0.960 at ~14 ms.
+keeps captions and credits around the story.
+A page is no story when nothing is left, or only a menu (nearly all link text, no long link).
 """
 
 from __future__ import annotations
@@ -32,12 +32,16 @@ from reader.articles.article import Article, document_text
 from reader.articles.boilerplate import clean_body
 from reader.articles.render import html_to_blocks
 from reader.feeds.charset import decode_html
+from reader.textnorm import normalize
 from reader.textsafe import one_line, storable
 
 SHORT_TEXT = 1500  # characters: below this the balanced mode is consulted
 FALLBACK_RATIO = 2.5  # how much more the balanced mode must find to be taken
-MIN_TEXT = 16  # characters: less is not a story
+FALLBACK_MIN = 100  # characters it must find when the precision mode found none
+MENU_LINKED = 0.9  # a body with this share of link text is a menu...
+STORY_LINK = 40  # characters: ...unless one link holding half of it is this long
 MAX_HTML = 8 * 1024 * 1024  # characters of a page looked at
+_WORDY = re.compile(r"[^\W_]")
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
 _META_AUTHOR = re.compile(
     r"<meta\s[^>]*?name=[\"']?author[\"']?\s[^>]*?content=\"([^\"<>]{1,200})\"", re.IGNORECASE
@@ -72,26 +76,41 @@ def _length(document: Any) -> int:
     return 0 if document is None else _text_length(document.body)
 
 
-def _best(tree: _Element, url: str) -> Any:
+def _best(tree: _Element, url: str, trace: list[str] | None) -> Any:
     """The extraction to keep (steps 1 and 2 of the cascade), or None."""
     first = _run(tree, url, precision=True, metadata=True)
-    length = _length(first)
-    if length >= SHORT_TEXT:
+    if _length(first) >= SHORT_TEXT:
         return first
-    second = _run(tree, url, precision=False, metadata=first is None)
-    if _length(second) > FALLBACK_RATIO * length:
-        if first is not None:
-            for field in ("title", "author", "date"):
-                setattr(second, field, getattr(first, field))
-        return second
-    return first
+    chosen = pick(first, _run(tree, url, precision=False, metadata=first is None))
+    if chosen is not first and trace is not None:
+        trace.append("fallback")
+    return chosen
+
+
+def pick(first: Any, second: Any) -> Any:
+    """Step 2: the balanced extraction `second` when it finds clearly more than the precise
+    `first` (and, where `first` found nothing at all, at least a paragraph's worth: a few
+    words the lenient mode scrapes off a page without a story are navigation); else `first`."""
+    length, more = _length(first), _length(second)
+    if more <= FALLBACK_RATIO * length or (not length and more < FALLBACK_MIN):
+        return first
+    if first is not None:
+        for field in ("title", "author", "date"):
+            setattr(second, field, getattr(first, field))
+    return second
 
 
 def _no_story(body: _Element) -> bool:
-    """True when what is left is too short to be a story, or (nearly) all link text: a menu."""
+    """True when nothing is left, or what is left is a menu: (nearly) all link text, and no
+    link holding half of it is as long as a sentence (a story inside one link is a story)."""
     total = _text_length(body)
-    linked = sum(_text_length(ref) for ref in body.iter("ref"))
-    return total < MIN_TEXT or linked >= 0.9 * total
+    if not total or not any(_WORDY.search(t) for t in body.itertext() if isinstance(t, str)):
+        return True
+    links = [_text_length(ref) for ref in body.iter("ref")]
+    if sum(links) < MENU_LINKED * total:
+        return False
+    longest = max(links)
+    return longest < total / 2 or longest < STORY_LINK
 
 
 def _author(document: Any, html: str) -> str:
@@ -118,18 +137,36 @@ def _html(body: _Element) -> str:
     return ((root.text or "") + "".join(parts)).strip()
 
 
-def extract(html: str, url: str = "") -> Article | None:
-    """The story in an HTML page, or None when the page holds no recognisable article."""
+def extract(html: str, url: str = "", trace: list[str] | None = None) -> Article | None:
+    """The story in an HTML page, or None when the page holds no recognisable article.
+    The cleaning rules that fired are appended to `trace` when given."""
     tree = load_html(storable(html[:MAX_HTML]))
     if tree is None:
         return None
-    document = _best(tree, url)
+    document = _best(tree, url, trace)
     if document is None:
         return None
-    title = one_line(document.title or "")
-    clean_body(document.body, title)
+    return finish(document, html, url, trace)
+
+
+def _normalize_tree(body: _Element) -> None:
+    """Every text of the tree through textnorm.normalize (NFC, no soft hyphens or zero-width
+    spaces): entities are decoded by now, so the stored HTML and the index see clean text."""
+    for element in body.iter():
+        if element.text and not element.text.isascii():
+            element.text = normalize(element.text)
+        if element.tail and not element.tail.isascii():
+            element.tail = normalize(element.tail)
+
+
+def finish(document: Any, html: str, url: str, trace: list[str] | None = None) -> Article | None:
+    """The Article of an extraction (steps 3 and 4 of the cascade), or None when no story is
+    left."""
+    title = normalize(one_line(document.title or ""))
+    clean_body(document.body, title, trace)
     if _no_story(document.body):
         return None
+    _normalize_tree(document.body)
     html_body = _html(document.body)
     text = document_text(html_to_blocks(html_body))
     if not text:
@@ -138,16 +175,31 @@ def extract(html: str, url: str = "") -> Article | None:
         html=html_body,
         text=text,
         title=title,
-        author=_author(document, html),
+        author=normalize(_author(document, html)),
         date=one_line(document.date or ""),
         url=url,
     )
 
 
-def extract_page(body: bytes, content_type: str | None = None, url: str = "") -> Article | None:
-    """`extract` on a page as fetched: decoded by its BOM, HTTP charset or `<meta>` charset
-    (GBK and GB2312 labels read as GB18030), else UTF-8."""
-    return extract(decode_html(body, content_type).text, url)
+def page_text(body: bytes, content_type: str | None = None) -> str:
+    """A fetched page as text: valid UTF-8 (beyond ASCII) is read as UTF-8 whatever the page
+    says (a page saved or re-served as UTF-8 often keeps its old `<meta charset=gb2312>`, and
+    text in GBK or Latin-1 is practically never valid UTF-8); else by its BOM, HTTP charset or
+    `<meta>` charset (GBK and GB2312 labels read as GB18030), else UTF-8."""
+    decoded = decode_html(body, content_type)
+    if decoded.encoding != "utf-8" and not decoded.encoding.startswith("utf-"):
+        try:
+            return body.decode("utf-8") if not body.isascii() else decoded.text
+        except UnicodeDecodeError:
+            pass
+    return decoded.text
+
+
+def extract_page(
+    body: bytes, content_type: str | None = None, url: str = "", trace: list[str] | None = None
+) -> Article | None:
+    """`extract` on a page as fetched (decoded by `page_text`)."""
+    return extract(page_text(body, content_type), url, trace)
 
 
 def article_text(html: str) -> str:
