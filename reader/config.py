@@ -104,10 +104,17 @@ class UIConfig:
     mark_read_after: float = 3.0
     refresh_minutes: float = 30.0  # auto-refresh while the reader is open; 0: never
     browser: tuple[str, ...] = ()  # argv to open links ({url} is replaced); empty: $BROWSER
+    textual_themes: bool = False  # offer Textual's own themes too (t, the theme picker)
+    date_format: str = "%d %b %y"  # the list's dates older than a year (strftime)
+    feed_sort: str = "name"  # the feed pane's order: "name" (natural) or "unread" (most first)
 
     def __post_init__(self) -> None:
         if self.mark_read not in ("open", "after", "never"):
             raise ValueError('mark_read must be "open", "after" or "never"')
+        if self.feed_sort not in ("name", "unread"):
+            raise ValueError('feed_sort must be "name" or "unread"')
+        if not self.date_format.strip() or "%" not in self.date_format:
+            raise ValueError('date_format must be a strftime format such as "%d %b %y"')
         if self.refresh_minutes < 0:
             raise ValueError("refresh_minutes must be 0 (never) or more")
 
@@ -164,6 +171,21 @@ def _loopback(host: str) -> bool:
 
 
 @dataclass(frozen=True)
+class PipeConfig:
+    """[pipe]: the commands `|` in the reader sends a story to: argv lists (never a shell),
+    the story on stdin as text or Markdown."""
+
+    commands: tuple[tuple[str, ...], ...] = ()
+    format: str = "text"  # "text" or "markdown"
+
+    def __post_init__(self) -> None:
+        if self.format not in ("text", "markdown"):
+            raise ValueError('format must be "text" or "markdown"')
+        if any(not argv or not argv[0].strip() for argv in self.commands):
+            raise ValueError('commands: each command is a non-empty list such as ["less"]')
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration; `source` is the file it came from (None: defaults)."""
 
@@ -174,6 +196,7 @@ class Config:
     fulltext: FullTextConfig = field(default_factory=FullTextConfig)
     summary: SummaryConfig = field(default_factory=SummaryConfig)
     sync: SyncConfig = field(default_factory=SyncConfig)
+    pipe: PipeConfig = field(default_factory=PipeConfig)
     keys: dict[str, str] = field(default_factory=dict)  # action -> key(s), comma separated
     source: Path | None = None
 
@@ -186,6 +209,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "fulltext": FullTextConfig,
     "summary": SummaryConfig,
     "sync": SyncConfig,
+    "pipe": PipeConfig,
 }
 
 
@@ -193,6 +217,8 @@ def _type_name(tp: Any) -> str:
     names = {int: "an integer", float: "a number", str: "a string", bool: "true or false"}
     if tp in names:
         return names[tp]
+    if typing.get_args(tp) and typing.get_args(tp)[0] is not str:
+        return "a list of lists of strings"
     return "a list of strings"
 
 
@@ -200,7 +226,10 @@ def _convert(key: str, tp: Any, value: Any) -> Any:
     """Check one value against its field type; ints are accepted for floats."""
     if tp is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
-    if typing.get_origin(tp) is tuple:
+    if typing.get_origin(tp) is tuple and typing.get_args(tp)[0] is not str:  # lists of lists
+        if isinstance(value, list) and all(isinstance(v, list) for v in value):
+            return tuple(_convert(key, typing.get_args(tp)[0], v) for v in value)
+    elif typing.get_origin(tp) is tuple:
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return tuple(value)
     elif isinstance(value, tp) and not (tp is int and isinstance(value, bool)):
@@ -240,9 +269,19 @@ def _move_aliases(data: dict[str, Any]) -> None:
         store.setdefault("max_items_per_feed", parse.pop("max_items_per_feed"))
 
 
-def parse_config(text: str, source: Path | None = None) -> Config:
-    """Build a Config from TOML text."""
-    label = source.name if source else "config.toml"
+def parse_config(text: str, source: Path | None = None, label: str = "") -> Config:
+    """Build a Config from TOML text; errors start with `label` (default: the file's name)."""
+    label = label or (source.name if source else "config.toml")
+    try:
+        return _parse(text, source, label)
+    except ConfigError as exc:
+        message = str(exc)
+        if message.startswith("config.toml: "):  # the sections' errors name the usual file
+            message = label + message.removeprefix("config.toml")
+        raise ConfigError(message) from None
+
+
+def _parse(text: str, source: Path | None, label: str) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -269,4 +308,4 @@ def load_config(path: Path, *, required: bool = False) -> Config:
         return Config()
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
-    return parse_config(text, path)
+    return parse_config(text, path, str(path) if required else "")

@@ -43,6 +43,9 @@ def register(subs: Subparsers) -> None:
     sh.add_argument(
         "--json", action="store_true", help="the item's fields, text, links and enclosures"
     )
+    sh.add_argument(
+        "--markdown", action="store_true", help="as a Markdown file (front matter, the story)"
+    )
     b = command(
         subs,
         "bookmark",
@@ -157,6 +160,11 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     item, problem = _item_with_full_text(ctx, args.id, fetch=args.full)
     if args.json:
         emit_json(_item_json(item))
+        return _full_text_problem(problem)
+    if args.markdown:
+        from reader.articles.markdown import bookmark_markdown
+
+        sys.stdout.write(textsafe.display(bookmark_markdown(item)))
         return _full_text_problem(problem)
     out(textsafe.one_line(item.title) or "(untitled)")
     byline = " · ".join(x for x in (item.feed_title, item.author, when(item.published)) if x)

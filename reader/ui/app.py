@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
@@ -22,9 +23,9 @@ from reader.ui.hangup import exit_on_hangup
 from reader.ui.messages import Failed
 from reader.ui.screens.main import MainScreen
 from reader.ui.state import StateFile, ThemeChoice
+from reader.ui.themes import pick_theme
 from reader.ui.timefmt import Dates
 
-FALLBACK_THEME = "textual-dark"  # when no theme files are found at all
 TEXTUAL_DUPLICATES = frozenset({"Quit", "Keys", "Theme"})  # ours: Quit, Help, Choose a theme
 
 
@@ -57,7 +58,7 @@ class ReaderApp(App[int]):
             config=config,
             store=store,
             service=service,
-            dates=dates or Dates(),
+            dates=replace(dates or Dates(), old_format=config.ui.date_format),
             refresh_on_start=refresh_on_start,
             offline_reason=offline_reason,
             network=network,
@@ -69,21 +70,28 @@ class ReaderApp(App[int]):
         self.problems = list(problems)
         for theme in themes:
             self.register_theme(theme)
+        file = str(config.source) if config.source else "config.toml"
         keymap, unknown = keys.keymap(config.keys)
-        self.problems += [f"config.toml: keys.{name}: no such action" for name in unknown]
+        self.problems += [f"{file}: keys.{name}: no such action" for name in unknown]
         self.set_keymap(keymap)
-        self.theme = self._first_theme()
+        self._set_first_theme(file)
 
-    def _first_theme(self) -> str:
-        wanted = self.config.ui.theme
-        choice = self.ctx.state.state.theme
-        if choice is not None:
-            wanted = choice.pick(wanted)
-        if wanted in self.available_themes:
-            return wanted
-        if wanted != self.config.ui.theme or not self.reader_themes:
-            self.problems.append(f"theme {wanted!r} not found")
-        return self.reader_themes[0] if self.reader_themes else FALLBACK_THEME
+    def _set_first_theme(self, file: str) -> None:
+        """Start with the remembered or configured theme; offer only ours unless Textual's
+        are asked for (`[ui] textual_themes`, or a `[ui] theme` naming one of them)."""
+        configured, choice = self.config.ui.theme, self.ctx.state.state.theme
+        remembered = choice.pick(configured) if choice is not None else None
+        theme, problems = pick_theme(configured, remembered, self.reader_themes,
+                                     self.available_themes, file)  # fmt: skip
+        self.problems += problems
+        self.theme = theme
+        ours = self.reader_themes
+        textual = self.config.ui.textual_themes or (
+            configured in self.available_themes and configured not in ours
+        )
+        if self.reader_themes and not textual:
+            for name in [n for n in self.available_themes if n not in self.reader_themes]:
+                self.unregister_theme(name)
 
     def get_default_screen(self) -> Screen[Any]:
         """The three panes are the first (and bottom) screen."""

@@ -338,3 +338,12 @@ class Failed(Message):
         super().__init__()
         self.title = title
         self.error = error
+
+
+class PipeReady(Result):
+    """A story read for `|`: run `argv` with `data` on its stdin."""
+
+    def __init__(self, argv: tuple[str, ...], data: bytes) -> None:
+        super().__init__()
+        self.argv = argv
+        self.data = data

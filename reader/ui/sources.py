@@ -7,6 +7,7 @@ unread counts, so the layout of the pane is testable without a terminal.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -109,15 +110,28 @@ def _tags(feed: Feed) -> tuple[str, ...]:
     return tuple(one_line(t) for t in feed.tags) or (UNTAGGED,)
 
 
-def group_feeds(feeds: Sequence[Feed]) -> dict[str, list[Feed]]:
-    """Feeds by tag (a feed with several tags is under each), tags and feeds sorted by name;
-    feeds without tags last, under UNTAGGED."""
+def natural(text: str) -> tuple[tuple[int, int | str], ...]:
+    """A sort key that orders numbers by value: "Channel 2" before "Channel 10"."""
+    parts = re.split(r"(\d+)", one_line(text).casefold())
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts if p)
+
+
+def group_feeds(
+    feeds: Sequence[Feed], unread: Mapping[int, int] | None = None
+) -> dict[str, list[Feed]]:
+    """Feeds by tag (a feed with several tags is under each), tags and feeds in natural order
+    by name (with `unread`: feeds with the most unread first); feeds without tags last, under
+    UNTAGGED."""
     groups: dict[str, list[Feed]] = {}
     for feed in feeds:
         for tag in _tags(feed):
             groups.setdefault(tag, []).append(feed)
-    order = sorted(groups, key=lambda t: (t == UNTAGGED, t.casefold(), t))
-    return {t: sorted(groups[t], key=lambda f: one_line(f.name).casefold()) for t in order}
+    order = sorted(groups, key=lambda t: (t == UNTAGGED, natural(t), t))
+
+    def key(f: Feed) -> tuple[int, tuple[tuple[int, int | str], ...]]:
+        return (-unread.get(f.id, 0) if unread is not None else 0, natural(f.name))
+
+    return {t: sorted(groups[t], key=key) for t in order}
 
 
 def feed_rows(
@@ -126,8 +140,10 @@ def feed_rows(
     totals: Totals,
     collapsed: Collection[str] = (),
     extras: Extras | None = None,
+    by_unread: bool = False,
 ) -> list[Row]:
-    """The rows of the feed pane, top to bottom."""
+    """The rows of the feed pane, top to bottom (`by_unread`: the feeds with the most unread
+    stories first in each group)."""
     extras = extras or Extras()
     rows = [
         Row(ALL, "All", totals.items),
@@ -139,7 +155,7 @@ def feed_rows(
     for query in extras.searches:
         count = extras.search_counts.get(query, 0)
         rows.append(Row(search_source(query), one_line(query), count))
-    for tag, members in group_feeds(feeds).items():
+    for tag, members in group_feeds(feeds, unread if by_unread else None).items():
         folded = tag in collapsed
         depth = 0 if tag == UNTAGGED else 1
         if depth:

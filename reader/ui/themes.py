@@ -23,13 +23,14 @@ import site
 import sys
 import sysconfig
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
+FALLBACK_THEME = "textual-dark"  # when no theme files are found at all
 COLOURS = ("primary", "secondary", "accent", "foreground", "background", "surface", "panel",
            "boost", "warning", "error", "success")  # fmt: skip
 
@@ -113,3 +114,18 @@ def load_themes(
             themes[theme.name] = (order, theme)
     ranked = sorted(themes.values(), key=lambda pair: (pair[0], pair[1].name))
     return [theme for _, theme in ranked], problems
+
+
+def pick_theme(
+    configured: str, remembered: str | None, ours: Sequence[str], known: Collection[str], file: str
+) -> tuple[str, list[str]]:
+    """The theme to start with (the one picked last time, else `[ui] theme`, else our first)
+    and the problems to report: a `[ui] theme` that names no theme is said, naming `file`."""
+    problems: list[str] = []
+    if configured not in known:
+        shown = ", ".join(ours) or "none"
+        problems.append(f"{file}: ui.theme: no theme named {configured!r} (there are: {shown})")
+    for wanted in (remembered, configured):
+        if wanted is not None and wanted in known:
+            return wanted, problems
+    return (ours[0] if ours else FALLBACK_THEME), problems

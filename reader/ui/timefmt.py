@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 Clock = Callable[[], float]
 
@@ -17,6 +17,7 @@ class Dates:
 
     clock: Clock = time.time
     tz: tzinfo | None = None  # None: the local zone
+    old_format: str = "%d %b %y"  # dates older than a year ([ui] date_format)
     _zone: tzinfo = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -28,15 +29,22 @@ class Dates:
         return datetime.fromtimestamp(ts, self._zone)
 
     def short(self, ts: int | None) -> str:
-        """Six columns: `08:15` today, `Nov 27` this year, ` 2024` before."""
+        """`08:15` today, `Nov 27` within a year, then day and year (`27 Nov 24`, the
+        `old_format`)."""
         if ts is None:
             return ""
         when, now = self._at(ts), self._at(self.clock())
         if when.date() == now.date():
             return when.strftime("%H:%M")
-        if when.year == now.year:
+        if now - when < timedelta(days=365):
             return f"{when:%b} {when.day:2d}"
-        return f" {when.year}"
+        return when.strftime(self.old_format)
+
+    @property
+    def short_width(self) -> int:
+        """Columns of the widest `short` date (the list's date column)."""
+        sample = datetime(2000, 12, 28, 23, 59, tzinfo=self._zone)  # long month and day names
+        return max(6, len(sample.strftime(self.old_format)))
 
     def long(self, ts: int | None) -> str:
         """`2026-11-27 08:15` (empty for no time)."""

@@ -115,6 +115,10 @@ _VALID = {
         '"https://rss.example/api/greader.php"',
         "https://rss.example/api/greader.php",
     ),
+    ("ui", "feed_sort"): ('"unread"', "unread"),
+    ("ui", "date_format"): ('"%Y-%m-%d"', "%Y-%m-%d"),
+    ("pipe", "format"): ('"markdown"', "markdown"),
+    ("pipe", "commands"): ('[["less", "-R"]]', (("less", "-R"),)),
 }
 
 
@@ -192,3 +196,17 @@ def test_plain_http_is_fine_on_loopback_or_when_allowed() -> None:
         assert parse_config(f'[sync]\nservice = "fever"\nurl = "{url}"').sync.enabled
     cfg = parse_config('[sync]\nservice = "greader"\nurl = "http://rss.lan/"\nallow_http = true')
     assert cfg.sync.url == "http://rss.lan/"
+
+
+def test_errors_name_the_file_given_with_config(tmp_path: Path) -> None:
+    mine = tmp_path / "my-tidings.toml"
+    mine.write_text("[ui]\ntheme = 3\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(mine, required=True)
+    assert str(caught.value) == f"{mine}: ui.theme: expected a string, got 3"
+    mine.write_text("[pipe]\ncommands = ['less']\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(mine, required=True)
+    assert str(caught.value).startswith(f"{mine}: pipe.commands: expected a list of lists")
+    mine.write_text('[pipe]\ncommands = [["less"], ["wc", "-w"]]\nformat = "markdown"\n')
+    assert load_config(mine, required=True).pipe.commands == (("less",), ("wc", "-w"))

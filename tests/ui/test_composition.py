@@ -4,17 +4,21 @@ the footer keeps quit, help and back however narrow or rebound, feed-pane keys a
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.geometry import Region
 
 from reader.config import Config
+from reader.store.db import Store
 from reader.ui import keys, links, loaders
 from reader.ui.app import ReaderApp
 from reader.ui.screens.main import MainScreen
+from reader.ui.sources import Kind
 from reader.ui.widgets.footer import KeyFooter
-from tests.ui.conftest import main_screen, notes, settle, wait_for_note
+from tests.ui.conftest import CheckedStore, main_screen, notes, settle, until, wait_for_note
+from tests.ui.fixtures import NOW
 
 Factory = Callable[..., ReaderApp]
 
@@ -115,3 +119,67 @@ async def test_the_links_list_shows_whole_urls_wrapped(app_factory: Factory) -> 
         text = "".join(line.strip(" █▌▐│") for line in lines)
         assert long in text.replace(" ", "") and "?q=end" in text
         assert "[0] https://example.org/welcome" in text
+
+
+async def test_only_our_themes_unless_asked_and_a_bad_theme_is_said(
+    app_factory: Factory, tmp_path: Path
+) -> None:
+    from reader.config import UIConfig
+
+    config = Config(ui=UIConfig(theme="no-such-theme"), source=tmp_path / "mine.toml")
+    app = app_factory(config)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        assert app.theme == "tidings-dark"
+        assert set(app.available_themes) == set(app.reader_themes)
+        said = [n for n in notes(app) if "no-such-theme" in n]
+        assert said and f"{tmp_path / 'mine.toml'}: ui.theme: no theme named" in said[0]
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert len(titles) == len(set(titles))
+        help_of = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert help_of["Next unread"].startswith("n · ") and help_of["Quit"].startswith("q · ")
+    asked = app_factory(Config(ui=UIConfig(textual_themes=True)))
+    async with asked.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        assert "dracula" in asked.available_themes
+    theirs = app_factory(Config(ui=UIConfig(theme="dracula")))
+    async with theirs.run_test(size=(140, 40)) as pilot:
+        assert theirs.theme == "dracula" and not any("dracula" in n for n in notes(theirs))
+
+
+async def test_feed_health_at_60_columns_and_enter_goes_to_the_feed(
+    app_factory: Factory, store: Store
+) -> None:
+    from textual.widgets import DataTable
+
+    from reader.ui.screens.overlays import HealthScreen, last_success
+
+    assert isinstance(store, CheckedStore)
+    store.checked = False
+    listed = next(f for f in store.feeds() if f.title == "Tidings Weekly")
+    store.mark_not_modified([listed.id], now=NOW + 30)  # a 304 is a success
+    weekly = store.feed_by_id(listed.id)
+    store.checked = True
+    assert weekly is not None and last_success(weekly) == NOW + 30
+    app = app_factory()
+    async with app.run_test(size=(60, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, HealthScreen), "feed health")
+        screen = app.screen
+        assert isinstance(screen, HealthScreen)
+        assert screen.feeds[0].title == "Broken Feed"  # failing first
+        table = screen.query_one(DataTable)
+        await until(pilot, lambda: table.row_count == 5, "the rows")
+        row = [str(c) for c in table.get_row_at(0)]
+        assert row[0] == "Broken Feed" and row[3] == "404 ×3" and "404" in row[4]
+        weekly_row = next(n for n, f in enumerate(screen.feeds) if f.title == "Tidings Weekly")
+        assert [str(c) for c in table.get_row_at(weekly_row)][1:3] == ["09:00", "09:00"]
+        for _ in range(weekly_row):
+            await pilot.press("j")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, MainScreen), "back to the reader")
+        await settle(pilot)
+        main = main_screen(app)
+        assert main.source.kind is Kind.FEED and main.source.feed_id == weekly.id
+        assert main.status.place.startswith("Tidings Weekly")

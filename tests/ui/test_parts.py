@@ -173,9 +173,27 @@ def test_dates_are_fixed_by_the_clock() -> None:
     dates = Dates(clock=lambda: float(NOW), tz=UTC)
     assert dates.short(at(1)) == "08:00"
     assert dates.short(at(30)) == "Nov 27"
-    assert dates.short(at(400 * 24)) == " 2025"
+    assert dates.short(at(300 * 24)) == "Feb  1"  # within a year: no year needed
+    assert dates.short(at(400 * 24)) == "24 Oct 25"  # older: day and year
+    assert dates.short_width == 9
     assert dates.long(at(1)) == "2026-11-28 08:00"
     assert dates.short(None) == ""
+    iso = Dates(clock=lambda: float(NOW), tz=UTC, old_format="%Y-%m-%d")
+    assert iso.short(at(400 * 24)) == "2025-10-24" and iso.short_width == 10
+
+
+def test_feeds_sort_naturally_or_by_unread() -> None:
+    feeds = [Feed(n, f"https://x.example/{n}", f"Channel {n}") for n in (10, 2, 1, 33)]
+    assert [r.label for r in feed_rows(feeds, {}, Totals())][3:] == [
+        "Channel 1", "Channel 2", "Channel 10", "Channel 33"]  # fmt: skip
+    unread = {33: 5, 2: 9}
+    by_unread = feed_rows(feeds, unread, Totals(), by_unread=True)
+    assert [r.label for r in by_unread][3:] == [
+        "Channel 2",
+        "Channel 33",
+        "Channel 1",
+        "Channel 10",
+    ]
 
 
 def test_cjk_wrapping_keeps_punctuation_off_line_starts() -> None:

@@ -45,6 +45,7 @@ class FeedActions:
             "feed_tags": lambda m: self.ask_tags(m.feed),
             "import_feeds": lambda m: self.ask_import(),
             "export_feeds": lambda m: self.ask_export(),
+            "sort_feeds": lambda m: self.toggle_sort(),
         }
         """What each feed-pane key does (other parts add theirs)."""
 
@@ -154,6 +155,13 @@ class FeedActions:
             self.work(lambda: manage.export_feeds(store, path))
 
         self._prompt("Export subscriptions", EXPORT_HINT, start, EXPORT_TO, id="export-feeds")
+
+    def toggle_sort(self) -> None:
+        """O: the feeds by unread count (most first), or by name."""
+        feed_list = self.screen.feed_list
+        feed_list.sort_by_unread(not feed_list.by_unread)
+        order = "by unread count" if feed_list.by_unread else "by name"
+        self.screen.notify(f"Feeds {order}", timeout=2)
 
     def subscribed(self, message: Subscribed) -> None:
         """Subscribed (or imported): show the feeds; a choice of feeds; or why not."""

@@ -172,6 +172,16 @@ class Lists:
         screen.feed_list.select_source(ALL)
         self.load_headlines_at(item_id, screen.headlines.page_rows // 3)
 
+    def go_to_feed(self, feed_id: int | None) -> None:
+        """List the feed `feed_id` (picked in feed health), the cursor in the feed pane on it."""
+        if feed_id is None:
+            return
+        screen = self.screen
+        source = Source(Kind.FEED, feed_id=feed_id)
+        screen.feed_list.select_source(source)
+        self.select(source)
+        screen.show_pane("headlines")
+
     def select(self, source: Source) -> None:
         """List `source` (its headlines are read)."""
         if source != self.screen.source:

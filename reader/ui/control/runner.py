@@ -24,7 +24,7 @@ TITLES = {  # what a group of jobs does, as the title of its error
     "search": "Search", "search-more": "Search", "search-counts": "Saved searches",
     "jump": "Next unread", "state": "Saving settings", "browser": "Browser",
     "refresh": "Refresh", "fulltext": "Full story", "digest": "Digest", "count": "Counting",
-    "subscribe": "Subscribing",
+    "subscribe": "Subscribing", "pipe": "Pipe", "save": "Saving the story",
 }  # fmt: skip
 
 

@@ -36,6 +36,7 @@ from reader.ui.control.reading import Reading
 from reader.ui.control.refreshing import Refreshing
 from reader.ui.control.runner import Runner
 from reader.ui.control.searching import Searching
+from reader.ui.control.sending import Sending
 from reader.ui.control.summaries import Summaries
 from reader.ui.messages import Notice, Result, StoryWanted
 from reader.ui.sources import ALL, Source, Totals
@@ -76,6 +77,8 @@ class MainScreen(Screen[None]):
         self.search = Searching(self)
         self.refreshing = Refreshing(self)
         self.feed_actions = FeedActions(self)
+        self.sending = Sending(self)
+        self.reading.actions |= {"pipe": self.sending.pipe, "save_markdown": self.sending.ask_save}
         self.routes: dict[type[Result], Callable[[Any], None]] = {
             msg.FeedsLoaded: self.lists.feeds_loaded,
             msg.HeadlinesLoaded: self.lists.headlines_loaded,
@@ -96,6 +99,7 @@ class MainScreen(Screen[None]):
             msg.Subscribed: self.feed_actions.subscribed,
             msg.FeedsChanged: self.feed_actions.feeds_changed,
             msg.MarksCounted: self.feed_actions.counted,
+            msg.PipeReady: self.sending.ready,
         }
         """Which part shows each kind of worker result (a new part adds its own here)."""
 
@@ -113,6 +117,7 @@ class MainScreen(Screen[None]):
         self.feed_list.border_title = "Feeds"
         self.article.border_title = "Story"
         self.headlines.set_summary_lines(self.ctx.state.state.summary_lines)
+        self.feed_list.by_unread = self.ctx.config.ui.feed_sort == "unread"
         self.call_after_refresh(self.lists.load_headlines)  # the first frame is not kept waiting
         self.status.activity = "" if self.ctx.service else self.ctx.offline_reason
         minutes = self.ctx.config.ui.refresh_minutes
@@ -388,7 +393,7 @@ class MainScreen(Screen[None]):
         """e: the feed-health view."""
         from reader.ui.screens.overlays import HealthScreen
 
-        self.app.push_screen(HealthScreen(self.feeds, self.ctx.dates))
+        self.app.push_screen(HealthScreen(self.feeds, self.ctx.dates), self.lists.go_to_feed)
 
     def action_help(self) -> None:
         """?: every key."""

@@ -66,6 +66,7 @@ class FeedList(VirtualList):
         self._totals = Totals()
         self._extras = Extras()
         self._source = ALL
+        self.by_unread = False  # most unread first (O), else natural order by name
 
     @property
     def source(self) -> Source:
@@ -91,7 +92,8 @@ class FeedList(VirtualList):
         return self._extras
 
     def _rebuild(self) -> None:
-        self.rows = feed_rows(self._feeds, self._unread, self._totals, self.collapsed, self._extras)
+        self.rows = feed_rows(self._feeds, self._unread, self._totals, self.collapsed,
+                              self._extras, self.by_unread)  # fmt: skip
         self.set_row_count(len(self.rows))
         index = next((i for i, r in enumerate(self.rows) if r.source == self._source), None)
         if index is None:  # its feed went away: fall back to All
@@ -137,6 +139,11 @@ class FeedList(VirtualList):
     def feed_of(self, source: Source) -> Feed | None:
         """The feed of a FEED source."""
         return next((f for f in self._feeds if f.id == source.feed_id), None)
+
+    def sort_by_unread(self, on: bool) -> None:
+        """Order the feeds by unread count (most first), or by name."""
+        self.by_unread = on
+        self._rebuild()
 
     def action_feed(self, action: str) -> None:
         """A feed-pane key: tell the screen what to do to the row under the cursor."""

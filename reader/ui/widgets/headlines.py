@@ -266,7 +266,8 @@ class HeadlineList(VirtualList):
         text = Text(no_wrap=True, end="")
         text.append(UNREAD_MARK if not h.read else " ", style("headline-list--unread-mark"))
         text.append(BOOKMARK_MARK if h.bookmarked else " ", style("headline-list--bookmark-mark"))
-        text.append(self.dates.short(h.published).rjust(6), style("headline-list--date"))
+        text.append(self.dates.short(h.published).rjust(self.dates.short_width),
+                    style("headline-list--date"))  # fmt: skip
         text.append(" ")
         if self.show_feed:
             feed_width = max(6, min(18, width // 5))
@@ -286,7 +287,7 @@ class HeadlineList(VirtualList):
         """The second line: the search snippet, or the summary line."""
         style = self.get_component_rich_style
         item_id = self.ids[index]
-        line = Text("         ", no_wrap=True, end="")  # under the title's marks and date
+        line = Text(" " * (3 + self.dates.short_width), no_wrap=True, end="")  # under the title
         if self._snippets is not None:
             snippet = self._snippets.get(item_id)
             if snippet is not None:
