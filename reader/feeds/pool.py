@@ -18,10 +18,13 @@ import multiprocessing
 import os
 import pickle
 import resource
+import socket
 import sys
 import threading
 import zlib
+from collections import deque
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING
@@ -36,7 +39,9 @@ if TYPE_CHECKING:
     from reader.articles.article import Article
 
 GIB = 1024**3
-PIPE_BUFFER = 60 * 1024  # Linux pipes hold 64 KiB
+PIPE_BUFFER = 60 * 1024  # a request this small goes through the socket pair without blocking
+DEPTH = 2  # jobs a worker may have in hand: the next one waits in its pipe, not in our loop
+SOCKET_BUFFER = 2 * 2**20  # asked of the worker's socket pair (Linux caps it at wmem_max)
 WORKER_MEMORY = 2 * GIB  # address-space limit of one parser process
 
 
@@ -102,9 +107,36 @@ def _serve(conn: Connection, parent_end: Connection, memory: int) -> None:
         conn.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
 
 
+def _roomy(conn: Connection) -> None:
+    """Let one message of up to SOCKET_BUFFER bytes go through the socket pair at once: a
+    parsed feed (~300 KB with its index text) otherwise crosses in slices of ~200 KB, the
+    worker and the event loop waking each other for each (on a busy machine every wake-up
+    waits for a core, and the worker sits idle with its answer half sent)."""
+    with contextlib.suppress(OSError, ValueError):
+        sock = socket.socket(fileno=os.dup(conn.fileno()))
+        with sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SOCKET_BUFFER)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SOCKET_BUFFER)
+
+
+class _Requeue(Exception):
+    """The worker was retired before it began this job: run it on another one."""
+
+
+@dataclass(eq=False)
+class _Job:
+    """A request sent to a worker: `started` resolves when the worker begins on it (it is
+    first in the worker's line), `answer` when its answer arrives."""
+
+    started: asyncio.Future[None]
+    answer: asyncio.Future[tuple[str, object]]
+
+
 class _Worker:
     def __init__(self, ctx: multiprocessing.context.BaseContext) -> None:
         here, there = ctx.Pipe()
+        _roomy(here)
+        _roomy(there)
         vm = _current_vm()
         self.process: BaseProcess = ctx.Process(  # type: ignore[attr-defined]
             target=_serve, args=(there, here, vm + WORKER_MEMORY), daemon=True, name="tidings-parse"
@@ -112,12 +144,29 @@ class _Worker:
         self.process.start()
         there.close()
         self.conn = here
+        self.line: deque[_Job] = deque()  # sent and not answered yet, oldest first
+        self.sending = asyncio.Lock()  # one message at a time on the pipe
+        self.listening = False
+        self.alive = True
 
     def kill(self) -> None:
+        self.alive = False
+        if self.listening:
+            with contextlib.suppress(Exception):
+                asyncio.get_running_loop().remove_reader(self.conn.fileno())
+            self.listening = False
         self.conn.close()
         if self.process.is_alive():
             self.process.kill()
         self.process.join(timeout=5)
+        for job in self.line:  # the first was running (it failed); the others never began
+            with contextlib.suppress(RuntimeError):  # the loop is gone: no one waits
+                if not job.started.done():
+                    job.started.set_exception(_Requeue())
+                    job.answer.cancel()
+                elif not job.answer.done():
+                    job.answer.set_exception(EOFError())
+        self.line.clear()
 
 
 def _current_vm() -> int:
@@ -134,6 +183,7 @@ class ParsePool:
     def __init__(self, workers: int = 0, deadline: float = 30.0) -> None:
         self.size = workers or os.cpu_count() or 2
         self.deadline = deadline
+        # each live worker is in here DEPTH times less the jobs it has in hand
         self._idle: asyncio.Queue[_Worker] | None = None
         self._all: list[_Worker] = []
         self._ctx: multiprocessing.context.BaseContext | None = None
@@ -158,9 +208,12 @@ class ParsePool:
         assert self._idle is not None
         worker = _Worker(self._context())
         self._all.append(worker)
-        self._idle.put_nowait(worker)
+        for _ in range(DEPTH):
+            self._idle.put_nowait(worker)
 
     def _retire(self, worker: _Worker) -> None:
+        if not worker.alive:
+            return  # retired already (its reader saw the end, or another of its jobs failed)
         worker.kill()
         self._all.remove(worker)
         self._spawn()
@@ -190,47 +243,73 @@ class ParsePool:
         return value
 
     async def _run(self, request: tuple[str, tuple[object, ...]], doing: str) -> object:
+        """Send `request` to a worker (one that has fewer than DEPTH jobs in hand, so that it
+        never waits for the event loop between jobs) and await its answer; the deadline runs
+        from when the worker begins on it."""
         self.start()
         assert self._idle is not None
-        worker = await self._idle.get()
-        try:
-            answer = await asyncio.wait_for(self._ask(worker, request), self.deadline)
-        except TimeoutError:
-            self._retire(worker)
-            raise ParseError(f"{doing} took longer than {self.deadline:g} s; stopped") from None
-        except (EOFError, OSError):
-            self._retire(worker)
-            raise ParseError(f"the worker process died {doing} (out of memory?)") from None
-        except BaseException:
-            self._retire(worker)
-            raise
-        self._idle.put_nowait(worker)
-        kind, value = answer
-        if kind == "error":
-            raise ParseError(str(value))
-        return value
+        while True:
+            worker = await self._idle.get()
+            if not worker.alive:
+                continue  # a retired worker's place
+            try:
+                job = await self._send(worker, request)
+                await job.started
+                kind, value = await asyncio.wait_for(job.answer, self.deadline)
+            except _Requeue:
+                continue
+            except TimeoutError:
+                self._retire(worker)
+                raise ParseError(f"{doing} took longer than {self.deadline:g} s; stopped") from None
+            except (EOFError, OSError, pickle.UnpicklingError):
+                self._retire(worker)
+                raise ParseError(f"the worker process died {doing} (out of memory?)") from None
+            except BaseException:
+                self._retire(worker)
+                raise
+            self._idle.put_nowait(worker)
+            if kind == "error":
+                raise ParseError(str(value))
+            return value
 
-    async def _ask(self, worker: _Worker, request: object) -> tuple[str, object]:
+    async def _send(self, worker: _Worker, request: object) -> _Job:
         loop = asyncio.get_running_loop()
-        ready: asyncio.Future[None] = loop.create_future()
-        fd = worker.conn.fileno()
+        job = _Job(loop.create_future(), loop.create_future())
         data = pickle.dumps(request, protocol=5)
-        if len(data) < PIPE_BUFFER:  # fits the pipe: an idle worker takes it without blocking
-            worker.conn.send_bytes(data)
-        else:
-            await loop.run_in_executor(None, worker.conn.send_bytes, data)
+        async with worker.sending:
+            if not worker.alive:
+                raise _Requeue
+            if not worker.listening:
+                loop.add_reader(worker.conn.fileno(), self._answered, worker)
+                worker.listening = True
+            worker.line.append(job)
+            if len(worker.line) == 1:
+                job.started.set_result(None)
+            if len(data) < PIPE_BUFFER:  # fits the pipe: the send does not block
+                worker.conn.send_bytes(data)
+            else:
+                await loop.run_in_executor(None, worker.conn.send_bytes, data)
+        return job
 
-        def readable() -> None:
-            if not ready.done():
-                ready.set_result(None)
-
-        loop.add_reader(fd, readable)
+    def _answered(self, worker: _Worker) -> None:
+        """The worker's pipe is readable: its oldest job's answer (or its end)."""
+        if not worker.line:
+            self._retire(worker)  # an answer nobody asked for, or EOF: it is not sound
+            return
+        job = worker.line[0]
         try:
-            await ready
-        finally:
-            loop.remove_reader(fd)
-        answer: tuple[str, object] = pickle.loads(worker.conn.recv_bytes())  # noqa: S301
-        return answer
+            answer = pickle.loads(worker.conn.recv_bytes())  # noqa: S301 (our own pipe)
+        except (EOFError, OSError, pickle.UnpicklingError) as exc:
+            asyncio.get_running_loop().remove_reader(worker.conn.fileno())
+            worker.listening = False
+            if not job.answer.done():
+                job.answer.set_exception(exc)  # its job's await retires the worker
+            return
+        worker.line.popleft()
+        if not job.answer.done():
+            job.answer.set_result(answer)
+        if worker.line and not worker.line[0].started.done():
+            worker.line[0].started.set_result(None)
 
     def __enter__(self) -> ParsePool:
         return self
