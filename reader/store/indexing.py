@@ -28,9 +28,11 @@ from dataclasses import replace
 
 from reader.models import ParsedFeed, ParsedItem
 from reader.searchtext import body_text, index_form
+from reader.store.items import insert_rows
 
 IndexRow = tuple[int, str, str, str, str]  # rowid, title, author, body, feed
-_INSERT = "INSERT INTO search (rowid, title, author, body, feed) VALUES (?, ?, ?, ?, ?)"
+_INTO = "search (rowid, title, author, body, feed)"
+_INSERT = f"INSERT INTO {_INTO} VALUES (?, ?, ?, ?, ?)"
 
 
 def feed_token(feed_id: int) -> str:
@@ -79,7 +81,7 @@ def index_new(
     conn: sqlite3.Connection, feed_id: int, items: Sequence[tuple[int, ParsedItem]]
 ) -> None:
     """Index items as they are inserted (id, item), in the insert's transaction."""
-    conn.executemany(_INSERT, _rows(feed_id, items))
+    insert_rows(conn, _INTO, _rows(feed_id, items))
 
 
 def index_queued(
@@ -97,8 +99,12 @@ def index_queued(
             f"SELECT item_id FROM search_pending WHERE item_id IN ({marks})", chunk))  # fmt: skip
     rows = [row for feed_id, items in stored
             for row in _rows(feed_id, (x for x in items if x[0] in queued))]  # fmt: skip
-    conn.executemany(_INSERT, rows)
-    conn.executemany("DELETE FROM search_pending WHERE item_id = ?", [(r[0],) for r in rows])
+    insert_rows(conn, _INTO, rows)
+    done = [r[0] for r in rows]
+    for start in range(0, len(done), 500):
+        chunk = done[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        conn.execute(f"DELETE FROM search_pending WHERE item_id IN ({marks})", chunk)
     return len(rows)
 
 

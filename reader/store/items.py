@@ -14,6 +14,25 @@ HEADLINE_COLUMNS = (
 )
 FUTURE_SLACK = 300  # seconds of clock skew tolerated before a date counts as future
 CHUNK = 500  # keys per IN (...) list, well under SQLite's variable limit
+BULK_ROWS = 500  # rows per multi-row INSERT (insert_rows)
+
+
+def insert_rows(conn: sqlite3.Connection, into: str, rows: Sequence[Sequence[object]]) -> None:
+    """INSERT INTO `into` ("table (columns)") every one of `rows`, as multi-row statements.
+
+    A refresh writes on its own thread while the event loop runs Python on the main one.
+    executemany binds each row with the GIL held and lets it go only while SQLite steps that
+    row, so every row waits to get the GIL back (up to the 5 ms switch interval): a refresh's
+    writes took several times their CPU time. One statement of many rows is one step."""
+    if not rows:
+        return
+    width = len(rows[0])
+    per = max(1, min(BULK_ROWS, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width))
+    marks = "(" + ",".join("?" * width) + ")"
+    for start in range(0, len(rows), per):
+        part = rows[start : start + per]
+        values = ",".join([marks] * len(part))
+        conn.execute(f"INSERT INTO {into} VALUES {values}", [v for row in part for v in row])
 
 
 def item_hash(item: ParsedItem) -> str:
@@ -113,19 +132,12 @@ def upsert_items(
             next_id += 1
         elif old[1] != digest or old[2] != item.key:
             changed.append((item, old[0], digest))
-    conn.executemany(
-        "INSERT INTO items (id, feed_id, key, hash, published, updated, first_seen, title,"
-        " author, link) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
-    conn.executemany(
-        "INSERT INTO item_texts (item_id, summary, content, content_type) VALUES (?, ?, ?, ?)",
-        texts,
-    )
+    insert_rows(conn, "items (id, feed_id, key, hash, published, updated, first_seen, title,"
+                " author, link)", rows)  # fmt: skip
+    insert_rows(conn, "item_texts (item_id, summary, content, content_type)", texts)
     write_enclosures(conn, [(item_id, item.enclosures) for item_id, item in fresh])
     if queue:
-        queued = [(item_id,) for item_id, _ in fresh]
-        conn.executemany("INSERT INTO search_pending (item_id) VALUES (?)", queued)
+        insert_rows(conn, "search_pending (item_id)", [(item_id,) for item_id, _ in fresh])
     _rewrite(conn, changed)
     return fresh
 
@@ -151,9 +163,9 @@ def write_enclosures(
     conn: sqlite3.Connection, items: Iterable[tuple[int, Sequence[Enclosure]]]
 ) -> None:
     """Store the enclosures of these (item id, enclosures) pairs, in order."""
-    conn.executemany(
-        "INSERT INTO enclosures (item_id, position, url, type, length, duration)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+    insert_rows(
+        conn,
+        "enclosures (item_id, position, url, type, length, duration)",
         [
             (item_id, position, e.url, e.type, e.length, e.duration)
             for item_id, enclosures in items
