@@ -60,16 +60,21 @@ class ParseConfig:
 
 @dataclass(frozen=True)
 class StoreConfig:
-    """[store]: retention, applied to each feed a refresh brings. Bookmarks are never deleted,
-    nor items still in the feed, nor unread items younger than `keep_days`."""
+    """[store]: retention, applied to each feed a refresh brings (bookmarks are never deleted,
+    nor items still in the feed, nor unread items younger than `keep_days`), and sharing the
+    store between processes."""
 
     keep_days: int = 0  # items the feed dropped go after this many days; 0: kept (up to the cap)
     max_items_per_feed: int = 2000  # a feed keeps at most this many (was [parse], still read)
+    write_wait: float = 10.0  # seconds a write waits while another process writes
+    watch_seconds: float = 2.0  # how often the open reader looks for other processes' changes
 
     def __post_init__(self) -> None:
         if self.keep_days < 0:
             raise ValueError("keep_days must be 0 (keep) or more")
         _positive("max_items_per_feed", self.max_items_per_feed)
+        _positive("write_wait", self.write_wait)
+        _positive("watch_seconds", self.watch_seconds)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,11 @@ class StoreError(ReaderError):
     """The database cannot be opened or written (locked, corrupt, foreign, newer)."""
 
 
+class StoreBusy(StoreError):
+    """Another process kept the store's write lock (or the one refresh allowed at a time) for
+    longer than a write waits; nothing was written, trying again later works."""
+
+
 class DamagedStore(StoreError):
     """The database file is damaged (SQLite reports it corrupt or not a database). The file is
     never changed or removed; `tidings bookmarks --export` salvages what it can still read."""

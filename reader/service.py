@@ -191,9 +191,17 @@ class Service:
     ) -> RefreshReport:
         """Refresh `feeds` (default: every feed tidings fetches itself) and report each
         outcome; then fetch the full text that bookmarks and full-text feeds still lack (see
-        reader.fulltext)."""
+        reader.fulltext). One refresh runs on a store at a time: StoreBusy, naming the pid,
+        while another does."""
         started = time.monotonic()
-        feeds = self.refreshable_feeds(feeds)
+        with self.store.only_one("refresh"):
+            feeds = self.refreshable_feeds(feeds)
+            results = await self._refresh(feeds, progress)
+        return RefreshReport(tuple(results), time.monotonic() - started)
+
+    async def _refresh(
+        self, feeds: Sequence[Feed], progress: ProgressCallback | None
+    ) -> list[FeedResult]:
         with self.parse_pool() as pool:
             if any(not f.gone for f in feeds):
                 pool.start()  # before the first request: forked workers are ready when needed
@@ -201,4 +209,4 @@ class Service:
                 refresher = Refresher(self.config, self.store, fetcher, pool)
                 results = await refresher.run(feeds, progress)
                 await FullText(self.config, self.store, fetcher, pool=pool).backfill()
-        return RefreshReport(tuple(results), time.monotonic() - started)
+        return results

@@ -63,8 +63,11 @@ class Context:
     config: Config
 
     def store(self, *, readonly: bool = False) -> Store:
-        """Open the store (a writer takes the lock; readers work beside a running writer)."""
-        return Store.open(self.paths.db_file, readonly=readonly)
+        """Open the store (any number of processes read and write it at once; `readonly` for
+        commands that only read: they work where the file or its directory is read-only)."""
+        return Store.open(
+            self.paths.db_file, readonly=readonly, write_wait=self.config.store.write_wait
+        )
 
 
 def context(args: argparse.Namespace) -> Context:

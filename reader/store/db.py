@@ -1,6 +1,7 @@
-"""The SQLite store: opening (connect.py), migrations (schema.py), the writer lock (lock.py),
-and every read and write the reader makes, each in its transaction (transactions.py); the SQL
-of each part lives in feeds.py, items.py, bookmarks.py and search.py.
+"""The SQLite store: opening (connect.py), migrations (schema.py), and every read and write the
+reader makes, each in its own short transaction (transactions.py: several processes share the
+store), which also says what it changed for readers open elsewhere (changes.py); the one-refresh
+lock (lock.py); the SQL of each part lives in feeds.py, items.py, bookmarks.py and search.py.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
 
+from reader.errors import StoreBusy
 from reader.models import (
     Enclosure,
     Feed,
@@ -24,45 +26,45 @@ from reader.models import (
     SearchResult,
 )
 from reader.store import bookmarks as marksql
+from reader.store import changes, integrity, schema
 from reader.store import feeds as feedsql
-from reader.store import integrity, schema, syncsql
+from reader.store import syncsql
 from reader.store import items as itemsql
 from reader.store.connect import connect
 from reader.store.counting import Counter
-from reader.store.lock import WriterLock
-from reader.store.transactions import Transactions
+from reader.store.lock import JobLock
+from reader.store.transactions import WRITE_WAIT, Transactions
+
+MIGRATION_WAIT = 120.0  # seconds an open waits for another process upgrading a large store
 
 
 class Store(Transactions):
     """The open database. Methods are safe to call from any one thread at a time (a lock
     serialises them), so a UI thread and a refresh writer thread can share one Store."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, lock: WriterLock | None) -> None:
-        super().__init__(conn, path, lock)
+    def __init__(
+        self, conn: sqlite3.Connection, path: Path, *, readonly: bool, write_wait: float
+    ) -> None:
+        super().__init__(conn, path, readonly=readonly, write_wait=write_wait)
         self._counter = Counter(path)  # counts search matches beside the ranking query
         # inside a batch: the new items of each feed stored in it, indexed at its end
         self._stored: list[tuple[int, list[tuple[int, ParsedItem]]]] | None = None
 
     @classmethod
-    def open(cls, path: Path, *, readonly: bool = False) -> Self:
+    def open(cls, path: Path, *, readonly: bool = False, write_wait: float = WRITE_WAIT) -> Self:
         """Open (creating and migrating when needed) the store at `path`.
 
-        A writer takes the lock file; a second writer gets StoreError naming the first one's pid.
-        A read-only store needs no lock and works beside a running writer.
+        Any number of processes open the same store, for reading and writing alike: each write
+        holds SQLite's write lock only for its transaction and waits up to `write_wait` seconds
+        for another process's (transactions.py). A read-only store writes nothing, not even a
+        migration, and opens where the file or directory is read-only.
         """
         if readonly and not path.exists():
-            cls.open(path).close()
+            cls.open(path, write_wait=write_wait).close()
         if not readonly:
             integrity.check_writable(path)
-            lock = WriterLock(path)
-            lock.acquire()
-        try:
-            conn = connect(path, readonly)
-        except BaseException:
-            if not readonly:
-                lock.release()
-            raise
-        store = cls(conn, path, None if readonly else lock)
+        conn = connect(path, readonly)
+        store = cls(conn, path, readonly=readonly, write_wait=write_wait)
         try:
             store._check_version(migrate=not readonly)
         except BaseException:
@@ -71,12 +73,11 @@ class Store(Transactions):
         return store
 
     def close(self) -> None:
-        """Close the connection and release the writer lock."""
+        """Close the connection."""
         with self._mutex:
             self._counter.close()
+            self._queue.close()
             self.conn.close()
-            if self._lock is not None:
-                self._lock.release()
 
     def __enter__(self) -> Store:
         return self
@@ -84,12 +85,31 @@ class Store(Transactions):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def only_one(self, job: str) -> JobLock:
+        """A lock for work of many transactions that must not run twice at once on this store
+        (a refresh): `with store.only_one("refresh"):`, StoreBusy naming the pid running it."""
+        return JobLock(self.path, job)
+
+    # ---- what other processes changed (store/changes.py) --------------------------------
+    def change_mark(self) -> changes.Mark:
+        """Where the store is now: hand it to `changed_since` later."""
+        with self._reading() as conn:
+            return changes.mark(conn)
+
+    def changed_since(self, mark: changes.Mark) -> tuple[changes.Changes, changes.Mark]:
+        """What other processes changed since `mark` (feeds, items, read marks, bookmarks), and
+        the mark to ask with next time. Cheap when nothing changed: poll it every few seconds."""
+        with self._reading() as conn:
+            return changes.since(conn, mark)
+
     # ---- schema -------------------------------------------------------------------------
     def _check_version(self, *, migrate: bool) -> None:
-        version = schema.version_to_upgrade(self.conn, self.path, migrate=migrate)
-        if version is not None:
-            with self.transaction(durable=True):
-                schema.upgrade(self.conn, self.path, version)
+        if schema.version_to_upgrade(self.conn, self.path, migrate=migrate) is None:
+            return
+        with self.transaction(durable=True, wait=max(self.write_wait, MIGRATION_WAIT)) as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version < schema.LATEST:  # unless another process upgraded it meanwhile
+                schema.upgrade(conn, self.path, version)
 
     # ---- feeds --------------------------------------------------------------------------
     def feeds(self) -> list[Feed]:
@@ -117,6 +137,7 @@ class Store(Transactions):
             feed_id, created = feedsql.subscribe(conn, url, title, tags, site_url)
             if created:
                 syncsql.queue_feed(conn, url, "subscribed", "1")
+            changes.bump(conn, "feeds")
         feed = self.feed_by_id(feed_id)
         assert feed is not None
         return feed, created
@@ -127,6 +148,7 @@ class Store(Transactions):
         Unbookmarked items go; bookmarked ones stay readable under the old feed's name.
         """
         with self.transaction(durable=True) as conn:
+            changes.bump(conn, *changes.KINDS)
             kept = feedsql.unsubscribe(conn, url)
             if kept is not None:
                 syncsql.queue_feed(conn, url, "subscribed", "0")
@@ -138,6 +160,7 @@ class Store(Transactions):
             conn.execute("DELETE FROM feed_tags WHERE feed_id = ?", (feed_id,))
             feedsql.add_tags(conn, feed_id, tags)
             syncsql.queue_feed_id(conn, feed_id, "tags")
+            changes.bump(conn, "feeds")
 
     # ---- refresh results (one transaction per feed) -------------------------------------
     @contextmanager
@@ -196,8 +219,11 @@ class Store(Transactions):
             if not batching:
                 indexing.index_new(conn, feed_id, fresh)
             current = {i.key for i in parsed.items}
-            itemsql.trim_feed(conn, feed_id, max_items, current, keep_days=keep_days, now=now)
+            gone = itemsql.trim_feed(
+                conn, feed_id, max_items, current, keep_days=keep_days, now=now
+            )
             feedsql.fetched(conn, feed_id, parsed, (etag, last_modified, status), now)
+            changes.bump(conn, "feeds", *(("items",) if fresh or gone else ()))
         if batching and self._stored is not None:  # this feed's savepoint is released
             self._stored.append((feed_id, fresh))
         return len(fresh)
@@ -221,12 +247,14 @@ class Store(Transactions):
                     f"UPDATE items SET {column} = 1 WHERE feed_id = ? AND key = ?",
                     [(feed_id, key) for key in keys],
                 )
+            changes.bump(conn, "items", "read", "bookmarks")
         return new
 
     def mark_not_modified(self, feed_ids: Sequence[int], now: int | None = None) -> None:
         """Record a 304 for these feeds: only the check time (and a cleared error) change."""
         with self.transaction() as conn:
             feedsql.not_modified(conn, feed_ids, int(time.time()) if now is None else now)
+            changes.bump(conn, "feeds")
 
     def record_failure(
         self,
@@ -242,10 +270,12 @@ class Store(Transactions):
         now = int(time.time()) if now is None else now
         with self.transaction() as conn:
             feedsql.failed(conn, feed_id, error, status, retry_after, gone, now)
+            changes.bump(conn, "feeds")
 
     def move_feed(self, feed_id: int, new_url: str) -> bool:
         """A permanent redirect: store the new URL (False when it is already another feed)."""
         with self.transaction(durable=True) as conn:
+            changes.bump(conn, "feeds")
             return feedsql.move(conn, feed_id, new_url)
 
     # ---- items --------------------------------------------------------------------------
@@ -295,6 +325,7 @@ class Store(Transactions):
                 [(int(read), i, int(read)) for i in ids],
             )
             syncsql.queue_items(conn, ids, "read", read)
+            changes.bump(conn, "read")
             return cur.rowcount
 
     def mark_all_read(self, query: ItemQuery) -> int:
@@ -309,6 +340,7 @@ class Store(Transactions):
                 "UPDATE items SET bookmarked = ? WHERE id = ?", (int(bookmarked), item_id)
             )
             syncsql.queue_items(conn, [item_id], "starred", bookmarked)
+            changes.bump(conn, "bookmarks")
             return cur.rowcount > 0
 
     def set_full_text(self, item_id: int, text: str) -> None:
@@ -325,6 +357,7 @@ class Store(Transactions):
     def set_item_tags(self, item_id: int, tags: Iterable[str]) -> bool:
         """Replace an item's own tags (bookmark tags); False when there is no such item."""
         with self.transaction(durable=True) as conn:
+            changes.bump(conn, "bookmarks")
             return marksql.set_item_tags(conn, item_id, tags)
 
     def item_tag_counts(self) -> list[tuple[str, int]]:
@@ -336,6 +369,7 @@ class Store(Transactions):
         """Fetch (or stop fetching) the full text of this feed's new items."""
         with self.transaction(durable=True) as conn:
             conn.execute("UPDATE feeds SET full_text = ? WHERE id = ?", (int(on), feed_id))
+            changes.bump(conn, "feeds")
 
     def wanting_full_text(
         self,
@@ -378,7 +412,8 @@ class Store(Transactions):
     def index_pending(self, limit: int | None = None, chunk: int = 1000) -> int:
         """Add the queued items (brought in bulk by an import; a refresh indexes its own) to
         the search index, `chunk` per transaction (so other writes interleave); returns how
-        many. search() calls this on a writable store."""
+        many. search() calls this on a writable store. It never waits for another process's
+        write: what is left is indexed next time."""
         from reader.store import indexing
 
         done = 0
@@ -387,8 +422,11 @@ class Store(Transactions):
                 return 0  # the usual case: no write transaction at all
         while limit is None or done < limit:
             step = chunk if limit is None else min(chunk, limit - done)
-            with self.transaction() as conn:
-                count = indexing.index_pending(conn, step)
+            try:
+                with self.transaction(wait=0) as conn:
+                    count = indexing.index_pending(conn, step)
+            except StoreBusy:
+                break
             done += count
             if count < step:
                 break

@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 
 from reader.errors import StoreError
-from reader.store import integrity
+from reader.store import changes, integrity
 
 APPLICATION_ID = 0x7469_646E  # "tidn"
 
@@ -199,6 +199,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (url, attr)
         ) WITHOUT ROWID""",
     ),
+    # what each write changed, for readers open in other processes (store/changes.py)
+    changes.MIGRATION,
 )
 
 LATEST = len(MIGRATIONS)

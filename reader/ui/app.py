@@ -25,6 +25,7 @@ from reader.ui.screens.main import MainScreen
 from reader.ui.state import StateFile, ThemeChoice
 from reader.ui.themes import pick_theme
 from reader.ui.timefmt import Dates
+from reader.ui.watch import StoreWatch
 
 TEXTUAL_DUPLICATES = frozenset({"Quit", "Keys", "Theme"})  # ours: Quit, Help, Choose a theme
 
@@ -75,6 +76,7 @@ class ReaderApp(App[int]):
         self.problems += [f"{file}: keys.{name}: no such action" for name in unknown]
         self.set_keymap(keymap)
         self._set_first_theme(file)
+        self.store_watch = StoreWatch(store)
 
     def _set_first_theme(self, file: str) -> None:
         """Start with the remembered or configured theme; offer only ours unless Textual's
@@ -104,6 +106,18 @@ class ReaderApp(App[int]):
         for problem in self.problems:
             self.notify(problem, title="tidings", severity="warning", timeout=8, markup=False)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.set_interval(self.config.store.watch_seconds, self._watch_store)
+
+    def _watch_store(self) -> None:
+        """Ask (in a worker) what other processes changed; the main screen shows it."""
+        main = self.screen_stack[0] if self.screen_stack else None
+
+        def poll() -> None:
+            changed = self.store_watch.poll()
+            if changed is not None and main is not None:
+                main.post_message(changed)
+
+        self.run_worker(poll, thread=True, group="watch", exit_on_error=False)
 
     def on_failed(self, message: Failed) -> None:
         """Every background error, shown alike: what was being done, and why in one line."""

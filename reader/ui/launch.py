@@ -73,7 +73,7 @@ def run_tui(config: Config, paths: Paths, *, demo: bool) -> int:
 
 def _run_tui(config: Config, paths: Paths, *, demo: bool) -> int:
     if not demo:
-        with Store.open(paths.db_file) as store:
+        with Store.open(paths.db_file, write_wait=config.store.write_wait) as store:
             return run_app(build_app(config, paths, store))
     from reader.demo import load_demo
 

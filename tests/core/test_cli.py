@@ -167,14 +167,21 @@ def test_import_export_round_trip_keeps_tags(tidings_home: Path, tmp_path: Path)
     assert strip(json.loads(again.stdout)) == strip(first)
 
 
-def test_second_writer_gets_a_clear_message(tidings_home: Path) -> None:
+def test_a_write_beside_an_open_store_works_and_a_busy_one_says_so(tidings_home: Path) -> None:
     seed(tidings_home)
-    with Store.open(tidings_home / "data" / "tidings.db"):
-        done = run("bookmark", "1")
-        assert (
-            done.returncode == 2 and f"another tidings (pid {os.getpid()}) is using" in done.stderr
+    (tidings_home / "config").mkdir(parents=True, exist_ok=True)
+    (tidings_home / "config" / "config.toml").write_text("[store]\nwrite_wait = 0.3\n")
+    with Store.open(tidings_home / "data" / "tidings.db") as store:
+        done = run("bookmark", "1", "--no-fetch")  # the reader has the store open: fine
+        assert done.returncode == 0 and done.stdout == "bookmarked 1\n", done.stderr
+        with store.transaction():  # now it is in the middle of a write
+            done = run("bookmark", "2", "--no-fetch")
+            assert run("list").returncode == 0  # readers never wait
+        assert done.returncode == 2 and done.stdout == ""
+        assert done.stderr == (
+            f"tidings: {tidings_home / 'data' / 'tidings.db'}: another tidings kept the store"
+            " busy for 0.3 s; nothing written, try again\n"
         )
-        assert run("list").returncode == 0  # readers still work
 
 
 def test_main_in_process(tidings_home: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,11 +1,9 @@
-"""The SQLite store: schema, migrations, locking, item identity and refresh writes."""
+"""The SQLite store: schema, migrations, item identity and refresh writes (processes sharing a
+store: test_sharing.py)."""
 
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -85,40 +83,6 @@ def test_migration_runs_in_one_transaction(tmp_path: Path, monkeypatch: pytest.M
     conn = sqlite3.connect(tmp_path / "t.db")
     assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 0
-
-
-def test_second_writer_is_kept_out_with_the_pid(tmp_path: Path) -> None:
-    db = tmp_path / "t.db"
-    code = textwrap.dedent(f"""
-        import sys, time
-        from pathlib import Path
-        from reader.store.db import Store
-        s = Store.open(Path({str(db)!r}))
-        print("ready", flush=True)
-        sys.stdin.read()
-    """)
-    holder = subprocess.Popen(
-        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
-        with pytest.raises(StoreError, match=rf"another tidings \(pid {holder.pid}\) is using"):
-            Store.open(db)
-        with Store.open(db, readonly=True) as reader:  # readers still work
-            assert reader.feeds() == []
-            with pytest.raises(StoreError, match="read-only"):
-                reader.add_feed("https://example.org/feed")
-    finally:
-        holder.kill()
-        holder.wait()
-    Store.open(db).close()  # the kernel dropped the dead holder's lock: no stale lock
-
-
-def test_lock_is_keyed_to_the_resolved_path(tmp_path: Path) -> None:
-    (tmp_path / "real").mkdir()
-    (tmp_path / "link").symlink_to(tmp_path / "real")
-    with Store.open(tmp_path / "real" / "t.db"), pytest.raises(StoreError, match="another"):
-        Store.open(tmp_path / "link" / "t.db")
 
 
 def test_add_and_remove_keep_bookmarks(store: Store) -> None:

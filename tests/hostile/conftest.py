@@ -186,6 +186,17 @@ def integrity(path: Path) -> str:
         conn.close()
 
 
+def bookmarked(path: Path) -> set[int]:
+    """The ids of the bookmarked items in the store at `path` (read with plain sqlite3)."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return {r[0] for r in conn.execute("SELECT id FROM items WHERE bookmarked = 1")}
+    finally:
+        conn.close()
+
+
 def json_out(ran: Ran) -> Any:
     """The JSON a command printed, checked to hold only inert strings."""
     value = json.loads(ran.out)

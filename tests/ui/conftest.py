@@ -29,7 +29,8 @@ class LoopThreadCalled(AssertionError):
 API = ("feeds", "feed", "feed_by_id", "headlines", "item_ids", "headlines_for", "count", "item",
        "unread_counts", "set_read", "mark_all_read", "set_bookmarked", "set_full_text",
        "add_feed", "remove_feed", "store_parsed", "record_failure", "mark_not_modified",
-       "search", "search_count", "index_pending", "set_item_tags", "item_tag_counts")  # fmt: skip
+       "search", "search_count", "index_pending", "set_item_tags", "item_tag_counts",
+       "changed_since")  # fmt: skip
 
 
 def _checked(name: str) -> Callable[..., Any]:

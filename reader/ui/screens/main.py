@@ -41,6 +41,7 @@ from reader.ui.control.summaries import Summaries
 from reader.ui.messages import Notice, Result, StoryWanted
 from reader.ui.sources import ALL, Source, Totals
 from reader.ui.widgets.article import ArticleView
+from reader.ui.watch import StoreChanged
 from reader.ui.widgets.feeds import FeedList
 from reader.ui.widgets.footer import KeyFooter
 from reader.ui.widgets.headlines import HeadlineList
@@ -100,6 +101,7 @@ class MainScreen(Screen[None]):
             msg.FeedsChanged: self.feed_actions.feeds_changed,
             msg.MarksCounted: self.feed_actions.counted,
             msg.PipeReady: self.sending.ready,
+            StoreChanged: lambda m: self.lists.reload(),  # another process wrote (watch.py)
         }
         """Which part shows each kind of worker result (a new part adds its own here)."""
 
