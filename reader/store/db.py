@@ -26,9 +26,8 @@ from reader.models import (
     SearchResult,
 )
 from reader.store import bookmarks as marksql
-from reader.store import changes, integrity, schema
+from reader.store import changes, integrity, schema, syncsql
 from reader.store import feeds as feedsql
-from reader.store import syncsql
 from reader.store import items as itemsql
 from reader.store.connect import connect
 from reader.store.counting import Counter

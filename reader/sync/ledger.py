@@ -8,7 +8,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from reader.models import FeedAct, ItemAct, RemoteFeed, RemoteItem
-from reader.store import syncsql
+from reader.store import changes, syncsql
 from reader.store.db import Store
 
 
@@ -86,4 +86,5 @@ class Ledger:
             new = syncsql.store_items(conn, feed_ids, pull.items, now, keep=keep)
             changed = syncsql.apply_state(conn, pull.unread, pull.starred)
             syncsql.set_value(conn, "last_sync", str(now))
+            changes.bump(conn, *changes.KINDS)  # an open reader shows the pull (store/changes.py)
         return new, changed

@@ -1,8 +1,8 @@
 """Seeing what other processes do to the store: `tidings add`, `refresh`, `bookmark` or `mark`
 from another shell, or a second reader. The app asks every `[store] watch_seconds` (in a worker
 thread: a PRAGMA read, no I/O while nothing changed) and posts one StoreChanged to the main
-screen, which reads its lists again with the cursor where it was (Lists.reload). The reader's own writes are
-not reported (the screen shows them already; see store/changes.py)."""
+screen, which reads its lists again with the cursor where it was (Lists.reload). The reader's
+own writes are not reported (the screen shows them already; see store/changes.py)."""
 
 from __future__ import annotations
 

@@ -40,8 +40,8 @@ from reader.ui.control.sending import Sending
 from reader.ui.control.summaries import Summaries
 from reader.ui.messages import Notice, Result, StoryWanted
 from reader.ui.sources import ALL, Source, Totals
-from reader.ui.widgets.article import ArticleView
 from reader.ui.watch import StoreChanged
+from reader.ui.widgets.article import ArticleView
 from reader.ui.widgets.feeds import FeedList
 from reader.ui.widgets.footer import KeyFooter
 from reader.ui.widgets.headlines import HeadlineList
