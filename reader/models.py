@@ -99,6 +99,8 @@ class Feed:
     gone: bool = False  # the server answered 410 Gone: no more fetches, items kept
     added: int = 0
     full_text: bool = False  # new items get their article page fetched and extracted
+    own_title: str = ""  # the feed's own title (`title` is what shows: a chosen one, or this)
+    title_chosen: bool = False  # `title` is one the person chose (kept across refreshes)
 
     @property
     def name(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from pathlib import Path
 
 from reader.config import Config
 from reader.errors import FetchError, UsageError
@@ -103,14 +104,44 @@ async def add(
 
 
 def import_file(store: Store, data: bytes, source: str = "subscriptions") -> Imported:
-    """Subscribe to every http(s) feed of an OPML or newsboat urls file (tags kept);
-    `source` names the file in warnings."""
+    """Subscribe to every http(s) feed of an OPML or newsboat urls file (tags kept, and its
+    titles as chosen ones: OPML `text`/`title`, newsboat `"~Title"`); `source` names the file
+    in warnings."""
     parsed = read_subscriptions(data, source=source)
     added = 0
     for sub in parsed.subscriptions:
-        _, created = store.add_feed(sub.url, title=sub.title, tags=sub.tags, site_url=sub.site_url)
+        _, created = store.add_feed(
+            sub.url, title=sub.title, tags=sub.tags, site_url=sub.site_url, chosen=True
+        )
         added += created
     return Imported(len(parsed.subscriptions), added, parsed.warnings)
+
+
+@dataclass(frozen=True)
+class NewsboatImport:
+    """What a newsboat cache import brought over."""
+
+    feeds: int
+    items: int
+    read: int
+    flagged: int
+    skipped: tuple[str, ...]  # feed URLs that are not http(s)
+
+
+def import_newsboat_cache(store: Store, path: Path) -> NewsboatImport:
+    """Subscribe to every http(s) feed of newsboat's cache.db (its titles kept as chosen ones)
+    and store its items with their read state, flagged items as bookmarks, all in one
+    transaction (a broken cache leaves the store as it was; feeds/newsboat_cache.py reads it)."""
+    from reader.feeds.newsboat_cache import NewsboatCache
+
+    feeds = items = read = flagged = 0
+    with NewsboatCache(path) as cache, store.batch(durable=True):
+        for got in cache.feeds():
+            feed, _ = store.add_feed(got.url, title=got.title, site_url=got.site_url, chosen=True)
+            store.import_items(feed.id, got.items, read_keys=got.read, bookmarked_keys=got.flagged)
+            feeds, items = feeds + 1, items + len(got.items)
+            read, flagged = read + len(got.read), flagged + len(got.flagged)
+    return NewsboatImport(feeds, items, read, flagged, tuple(cache.skipped))
 
 
 def export_opml(store: Store) -> str:

@@ -98,6 +98,17 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def counted(n: int, one: str, many: str = "") -> str:
+    """`n` and the word in its right number: counted(1, "story") is "1 story", counted(2,
+    "story") "2 stories" (`many` when the plural is not one + s, or -y + ies)."""
+    if n == 1:
+        return f"1 {one}"
+    plural = many or (
+        one[:-1] + "ies" if one.endswith("y") and one[-2:-1] not in "aeiou" else one + "s"
+    )
+    return f"{n:,} {plural}"
+
+
 def when(ts: int | None) -> str:
     """A Unix time as local 'YYYY-MM-DD HH:MM' ('-' when unknown)."""
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(ts)) if ts else "-"

@@ -180,7 +180,7 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _import_newsboat_cache(ctx: Context, path: Path) -> None:
-    from reader.feeds.newsboat_cache import import_newsboat_cache
+    from reader.subscribe import import_newsboat_cache
 
     if not path.is_file():
         raise UsageError(f"{path}: no such file")

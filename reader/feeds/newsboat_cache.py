@@ -1,4 +1,5 @@
-"""Bringing a newsboat cache.db over: subscriptions, stored articles, read state and flags.
+"""Reading a newsboat cache.db: subscriptions, stored articles, read state and flags (storing
+them is reader.subscribe.import_newsboat_cache's: feeds/ never reaches the store).
 
 The cache is opened read-only (it is never written) and treated as untrusted input: a file that
 is not a newsboat cache gives one clear message. Items keep newsboat's guid as their identity
@@ -9,7 +10,7 @@ recognises them whichever way the feed identifies its items. Flagged items becom
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -17,21 +18,21 @@ from urllib.parse import urlsplit
 
 from reader.errors import UsageError
 from reader.models import ParsedItem
-from reader.store.db import Store
 from reader.textsafe import storable
 
 ITEM_COLUMNS = "guid, title, author, url, pubDate, content, unread, flags"
 
 
 @dataclass(frozen=True)
-class NewsboatImport:
-    """What an import brought over."""
+class CachedFeed:
+    """One feed of the cache with its stored items, and the keys of those read and flagged."""
 
-    feeds: int
-    items: int
-    read: int
-    flagged: int
-    skipped: tuple[str, ...]  # feed URLs that are not http(s)
+    url: str
+    site_url: str
+    title: str  # the title newsboat showed (its `"~Title"` too): a chosen title here
+    items: tuple[ParsedItem, ...]
+    read: frozenset[str]
+    flagged: frozenset[str]
 
 
 def _open(path: Path) -> sqlite3.Connection:
@@ -64,46 +65,53 @@ def _item(row: tuple[object, ...]) -> tuple[ParsedItem, bool, bool]:
     return item, not unread, bool(str(flags or "").strip())
 
 
-def _import_feed(
-    store: Store, url: str, site: str, title: str, rows: Iterable[tuple[object, ...]]
-) -> tuple[int, int, int]:
-    """One feed and its items; returns (items, read, flagged)."""
+def _feed(url: str, site: str, title: str, rows: Iterable[tuple[object, ...]]) -> CachedFeed:
     parsed = [_item(r[1:]) for r in rows]
-    feed, _ = store.add_feed(url, title=storable(title), site_url=storable(site))
-    read_keys = {p.key for p, was_read, _ in parsed if was_read}
-    flagged_keys = {p.key for p, _, flag in parsed if flag}
-    store.import_items(
-        feed.id, [p for p, _, _ in parsed], read_keys=read_keys, bookmarked_keys=flagged_keys
+    return CachedFeed(
+        url=url,
+        site_url=storable(site),
+        title=storable(title),
+        items=tuple(p for p, _, _ in parsed),
+        read=frozenset(p.key for p, was_read, _ in parsed if was_read),
+        flagged=frozenset(p.key for p, _, flag in parsed if flag),
     )
-    return len(parsed), len(read_keys), len(flagged_keys)
 
 
-def import_newsboat_cache(store: Store, path: Path) -> NewsboatImport:
-    """Subscribe to every http(s) feed of the cache and store its items with their state, all
-    in one transaction (a broken cache leaves the store as it was). Items are read in one
-    pass ordered by feed, one feed in memory at a time."""
-    conn = _open(path)
-    feeds, items, read, flagged = 0, 0, 0, 0
-    skipped: list[str] = []
-    try:
-        meta = {str(u or ""): (str(s or ""), str(t or "")) for u, s, t in
-                conn.execute("SELECT rssurl, url, title FROM rss_feed")}  # fmt: skip
-        rows = conn.execute(
-            f"SELECT feedurl, {ITEM_COLUMNS} FROM rss_item WHERE deleted = 0 ORDER BY feedurl"
-        )
-        with store.batch(durable=True):
+def _http(url: str) -> bool:
+    return urlsplit(url).scheme.lower() in ("http", "https")
+
+
+class NewsboatCache:
+    """An open cache.db (read-only, closed by the with-block). `feeds()` reads it in one pass
+    ordered by feed, one feed in memory at a time; `skipped` then lists the feeds that are not
+    http/https. An unreadable file raises UsageError, also in the middle of `feeds()`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.skipped: list[str] = []
+        self._conn = _open(path)
+
+    def __enter__(self) -> NewsboatCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._conn.close()
+
+    def feeds(self) -> Iterator[CachedFeed]:
+        """Every http(s) feed with its items (feeds without any too)."""
+        try:
+            meta = {str(u or ""): (str(s or ""), str(t or "")) for u, s, t in
+                    self._conn.execute("SELECT rssurl, url, title FROM rss_feed")}  # fmt: skip
+            rows = self._conn.execute(
+                f"SELECT feedurl, {ITEM_COLUMNS} FROM rss_item WHERE deleted = 0 ORDER BY feedurl"
+            )
             for url, group in groupby(rows, key=lambda r: str(r[0] or "")):
-                if url not in meta or urlsplit(url).scheme.lower() not in ("http", "https"):
-                    skipped.append(url)
+                if url not in meta or not _http(url):
+                    self.skipped.append(url)
                     continue
-                n, r, f = _import_feed(store, url, *meta.pop(url), group)
-                feeds, items, read, flagged = feeds + 1, items + n, read + r, flagged + f
+                yield _feed(url, *meta.pop(url), group)
             for url, (site, title) in meta.items():  # feeds without items
-                if urlsplit(url).scheme.lower() in ("http", "https"):
-                    _import_feed(store, url, site, title, ())
-                    feeds += 1
-    except sqlite3.DatabaseError as exc:
-        raise UsageError(f"{path}: unreadable newsboat cache ({exc})") from None
-    finally:
-        conn.close()
-    return NewsboatImport(feeds, items, read, flagged, tuple(skipped))
+                if _http(url):
+                    yield _feed(url, site, title, ())
+        except sqlite3.DatabaseError as exc:
+            raise UsageError(f"{self.path}: unreadable newsboat cache ({exc})") from None

@@ -1,7 +1,8 @@
 """The SQLite store: opening (connect.py), migrations (schema.py), and every read and write the
 reader makes, each in its own short transaction (transactions.py: several processes share the
-store), which also says what it changed for readers open elsewhere (changes.py); the one-refresh
-lock (lock.py); the SQL of each part lives in feeds.py, items.py, bookmarks.py and search.py.
+store), which also says what it changed for readers open elsewhere (changes.py); a person's
+acts (subscribing, read marks, bookmarks) are in acts.py; the one-refresh lock (lock.py); the
+SQL of each part lives in feeds.py, items.py, bookmarks.py and search.py.
 """
 
 from __future__ import annotations
@@ -26,18 +27,19 @@ from reader.models import (
     SearchResult,
 )
 from reader.store import bookmarks as marksql
-from reader.store import changes, integrity, schema, syncsql
+from reader.store import changes, integrity, schema
 from reader.store import feeds as feedsql
 from reader.store import items as itemsql
+from reader.store.acts import Acts
 from reader.store.connect import connect
 from reader.store.counting import Counter
 from reader.store.lock import JobLock
-from reader.store.transactions import WRITE_WAIT, Transactions
+from reader.store.transactions import WRITE_WAIT
 
 MIGRATION_WAIT = 120.0  # seconds an open waits for another process upgrading a large store
 
 
-class Store(Transactions):
+class Store(Acts):
     """The open database. Methods are safe to call from any one thread at a time (a lock
     serialises them), so a UI thread and a refresh writer thread can share one Store."""
 
@@ -128,53 +130,26 @@ class Store(Transactions):
             found = feedsql.select(conn, "id = ?", (feed_id,))
         return found[0] if found else None
 
-    def add_feed(
-        self, url: str, *, title: str = "", tags: Iterable[str] = (), site_url: str = ""
-    ) -> tuple[Feed, bool]:
-        """Subscribe to `url` (tags are added to any it has); returns (feed, newly_added)."""
-        with self.transaction(durable=True) as conn:
-            feed_id, created = feedsql.subscribe(conn, url, title, tags, site_url)
-            if created:
-                syncsql.queue_feed(conn, url, "subscribed", "1")
-            changes.bump(conn, "feeds")
-        feed = self.feed_by_id(feed_id)
-        assert feed is not None
-        return feed, created
-
-    def remove_feed(self, url: str) -> int | None:
-        """Unsubscribe; returns how many bookmarked items were kept (None: not subscribed).
-
-        Unbookmarked items go; bookmarked ones stay readable under the old feed's name.
-        """
-        with self.transaction(durable=True) as conn:
-            changes.bump(conn, *changes.KINDS)
-            kept = feedsql.unsubscribe(conn, url)
-            if kept is not None:
-                syncsql.queue_feed(conn, url, "subscribed", "0")
-            return kept
-
-    def set_tags(self, feed_id: int, tags: Iterable[str]) -> None:
-        """Replace a feed's tags."""
-        with self.transaction(durable=True) as conn:
-            conn.execute("DELETE FROM feed_tags WHERE feed_id = ?", (feed_id,))
-            feedsql.add_tags(conn, feed_id, tags)
-            syncsql.queue_feed_id(conn, feed_id, "tags")
-            changes.bump(conn, "feeds")
-
     # ---- refresh results (one transaction per feed) -------------------------------------
     @contextmanager
-    def transaction(self, *, durable: bool = False) -> Iterator[sqlite3.Connection]:
+    def transaction(
+        self, *, durable: bool = False, wait: float | None = None
+    ) -> Iterator[sqlite3.Connection]:
         """A write transaction (see Transactions.transaction). In a batch, the feeds stored
-        inside one that rolls back are forgotten with it (their item ids may be given again)."""
-        with self._mutex:
-            mark = len(self._stored) if self._stored is not None else 0
-            try:
-                with super().transaction(durable=durable) as conn:
-                    yield conn
-            except BaseException:
-                if self._stored is not None:
-                    del self._stored[mark:]
-                raise
+        inside one that rolls back are forgotten with it (their item ids may be given again).
+        The mutex is taken by the transaction itself, not before: a write waiting for another
+        process leaves the connection to this process's readers meanwhile."""
+        stored: list[tuple[int, list[tuple[int, ParsedItem]]]] | None = None
+        mark = 0
+        try:
+            with super().transaction(durable=durable, wait=wait) as conn:
+                stored = self._stored  # this thread's batch, if any (under the mutex now)
+                mark = len(stored) if stored is not None else 0
+                yield conn
+        except BaseException:
+            if stored is not None:  # the batch still holds the mutex
+                del stored[mark:]
+            raise
 
     @contextmanager
     def batch(self, *, durable: bool = False) -> Iterator[sqlite3.Connection]:
@@ -314,34 +289,6 @@ class Store(Transactions):
         rows = self._read("SELECT feed_id, count(*) FROM items WHERE read = 0 GROUP BY feed_id")
         return {r[0]: r[1] for r in rows}
 
-    def set_read(self, item_ids: Iterable[int], read: bool = True) -> int:
-        """Mark items read or unread; returns how many changed. Synced items queue the act
-        for the server in the same transaction (even when unchanged here: the server may differ)."""
-        ids = list(item_ids)
-        with self.transaction(durable=True) as conn:
-            cur = conn.executemany(
-                "UPDATE items SET read = ? WHERE id = ? AND read != ?",
-                [(int(read), i, int(read)) for i in ids],
-            )
-            syncsql.queue_items(conn, ids, "read", read)
-            changes.bump(conn, "read")
-            return cur.rowcount
-
-    def mark_all_read(self, query: ItemQuery) -> int:
-        """Mark every item matching `query` read (e.g. a whole feed); returns how many."""
-        ids = self.item_ids(query)
-        return self.set_read(ids, True)
-
-    def set_bookmarked(self, item_id: int, bookmarked: bool = True) -> bool:
-        """Bookmark or unbookmark an item; False when there is no such item."""
-        with self.transaction(durable=True) as conn:
-            cur = conn.execute(
-                "UPDATE items SET bookmarked = ? WHERE id = ?", (int(bookmarked), item_id)
-            )
-            syncsql.queue_items(conn, [item_id], "starred", bookmarked)
-            changes.bump(conn, "bookmarks")
-            return cur.rowcount > 0
-
     def set_full_text(self, item_id: int, text: str) -> None:
         """Store an article's extracted full text."""
         with self.transaction() as conn:
@@ -352,23 +299,11 @@ class Store(Transactions):
         with self.transaction() as conn:
             return marksql.full_text_failed(conn, item_id, error, now or int(time.time()))
 
-    # ---- bookmark tags and full text (SQL in store/bookmarks.py) --------------------------
-    def set_item_tags(self, item_id: int, tags: Iterable[str]) -> bool:
-        """Replace an item's own tags (bookmark tags); False when there is no such item."""
-        with self.transaction(durable=True) as conn:
-            changes.bump(conn, "bookmarks")
-            return marksql.set_item_tags(conn, item_id, tags)
-
+    # ---- bookmark tags and full text (SQL in store/bookmarks.py; the acts in acts.py) -----
     def item_tag_counts(self) -> list[tuple[str, int]]:
         """Every item tag in use and how many items carry it."""
         with self._reading():
             return marksql.tag_counts(self.conn)
-
-    def set_feed_full_text(self, feed_id: int, on: bool = True) -> None:
-        """Fetch (or stop fetching) the full text of this feed's new items."""
-        with self.transaction(durable=True) as conn:
-            conn.execute("UPDATE feeds SET full_text = ? WHERE id = ?", (int(on), feed_id))
-            changes.bump(conn, "feeds")
 
     def wanting_full_text(
         self,

@@ -9,10 +9,11 @@ from collections.abc import Iterable, Sequence
 
 from reader.models import Feed, ParsedFeed
 from reader.store.bookmarks import clean_tags
+from reader.textnorm import normalize
 
 FEED_COLUMNS = (
     "id, url, title, site_url, etag, last_modified, last_checked, last_ok, last_error,"
-    " error_streak, http_status, retry_after, gone, added, full_text,"
+    " error_streak, http_status, retry_after, gone, added, full_text, own_title, title_chosen,"
     " (SELECT group_concat(tag, char(31)) FROM"
     "  (SELECT tag FROM feed_tags t WHERE t.feed_id = feeds.id ORDER BY tag)) AS tags"
 )
@@ -38,6 +39,8 @@ def row_to_feed(row: sqlite3.Row) -> Feed:
         gone=bool(row["gone"]),
         added=row["added"],
         full_text=bool(row["full_text"]),
+        own_title=row["own_title"],
+        title_chosen=bool(row["title_chosen"]),
     )
 
 
@@ -48,25 +51,56 @@ def select(conn: sqlite3.Connection, where: str, args: Sequence[object] = ()) ->
 
 
 def subscribe(
-    conn: sqlite3.Connection, url: str, title: str, tags: Iterable[str], site_url: str
+    conn: sqlite3.Connection,
+    url: str,
+    title: str,
+    tags: Iterable[str],
+    site_url: str,
+    chosen: bool = False,
 ) -> tuple[int, bool]:
-    """Subscribe to `url` (tags are added to any it has); returns (feed id, newly added)."""
+    """Subscribe to `url` (tags are added to any it has); returns (feed id, newly added).
+
+    Titles: `title` is what shows. A `chosen` one (a rename, an import's) replaces it and is
+    kept across refreshes; the feed's own title (`own_title`: a page's link title here, the
+    channel's on each fetch) shows only while none was chosen."""
+    title = normalize(" ".join(title.split()))
+    chosen = chosen and bool(title)
     row = conn.execute("SELECT id, subscribed FROM feeds WHERE url = ?", (url,)).fetchone()
     created = row is None or not row["subscribed"]
     if row is None:
         feed_id = conn.execute(
-            "INSERT INTO feeds (url, title, site_url, added) VALUES (?, ?, ?, ?)",
-            (url, title, site_url, int(time.time())),
+            "INSERT INTO feeds (url, title, own_title, title_chosen, site_url, added)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (url, title, "" if chosen else title, int(chosen), site_url, int(time.time())),
         ).lastrowid
     else:
         feed_id = row["id"]
-        conn.execute(
-            "UPDATE feeds SET subscribed = 1, title = CASE WHEN ? != '' THEN ? ELSE title END"
-            " WHERE id = ?",
-            (title, title, feed_id),
-        )
+        conn.execute("UPDATE feeds SET subscribed = 1 WHERE id = ?", (feed_id,))
+        if chosen:
+            conn.execute("UPDATE feeds SET title = ?, title_chosen = 1 WHERE id = ?",
+                         (title, feed_id))  # fmt: skip
+        elif title:
+            conn.execute(
+                "UPDATE feeds SET own_title = ?,"
+                " title = CASE WHEN title_chosen THEN title ELSE ? END WHERE id = ?",
+                (title, title, feed_id),
+            )
     add_tags(conn, int(feed_id or 0), tags)
     return int(feed_id or 0), created
+
+
+def rename(conn: sqlite3.Connection, url: str, title: str) -> int | None:
+    """Give the subscribed feed at `url` a chosen title ("": its own title again); returns
+    its id (None: not subscribed)."""
+    row = conn.execute("SELECT id FROM feeds WHERE url = ? AND subscribed = 1", (url,)).fetchone()
+    if row is None:
+        return None
+    title = normalize(" ".join(title.split()))
+    if title:
+        conn.execute("UPDATE feeds SET title = ?, title_chosen = 1 WHERE id = ?", (title, row[0]))
+    else:
+        conn.execute("UPDATE feeds SET title = own_title, title_chosen = 0 WHERE id = ?", (row[0],))
+    return int(row[0])
 
 
 def add_tags(conn: sqlite3.Connection, feed_id: int, tags: Iterable[str]) -> None:
@@ -100,15 +134,17 @@ def fetched(
     now: int,
 ) -> None:
     """A successful fetch: the channel's title and site, validators (etag, last_modified) and
-    status from `meta`, the parser's warning as the last error, the error streak cleared."""
+    status from `meta`, the parser's warning as the last error, the error streak cleared. The
+    channel's title is the feed's own; it shows unless the person chose another."""
     etag, last_modified, status = meta
     conn.execute(
-        "UPDATE feeds SET title = CASE WHEN ? != '' THEN ? ELSE title END,"
+        "UPDATE feeds SET own_title = CASE WHEN ? != '' THEN ? ELSE own_title END,"
+        " title = CASE WHEN title_chosen OR ? = '' THEN title ELSE ? END,"
         " site_url = CASE WHEN ? != '' THEN ? ELSE site_url END,"
         " etag = ?, last_modified = ?, last_checked = ?, last_ok = ?,"
         " last_error = ?, error_streak = 0, http_status = ?, retry_after = NULL,"
         " gone = 0 WHERE id = ?",
-        (parsed.title, parsed.title, parsed.site_url, parsed.site_url, etag,
+        (*[parsed.title] * 4, parsed.site_url, parsed.site_url, etag,
          last_modified, now, now, parsed.warning, status, feed_id),
     )  # fmt: skip
 

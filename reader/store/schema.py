@@ -201,6 +201,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # what each write changed, for readers open in other processes (store/changes.py)
     changes.MIGRATION,
+    # titles a person chose (a rename, an import's) are kept across refreshes: `title` is what
+    # shows, `own_title` the feed's own (from its channel), `title_chosen` which one `title` is
+    # (store/feeds.py)
+    (
+        "ALTER TABLE feeds ADD COLUMN own_title TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE feeds ADD COLUMN title_chosen INTEGER NOT NULL DEFAULT 0",
+        "UPDATE feeds SET own_title = title",
+    ),
 )
 
 LATEST = len(MIGRATIONS)

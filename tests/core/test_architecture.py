@@ -51,3 +51,23 @@ def test_one_home_module_per_library() -> None:
         for lib, allowed in homes.items():
             uses = f"import {lib}" in text or f"from {lib}" in text
             assert not uses or rel in allowed, f"{rel} imports {lib}"
+
+
+def test_feeds_never_write_through_the_store() -> None:
+    """reader/feeds fetches, parses and reads other readers' files; storing is the store's and
+    its callers' (subscribe.py, service.py), so the direction core -> feeds never turns around
+    (pure text helpers of the store's, such as store/indexing.py's, are another matter)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "reader" / "feeds"
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            for name in names:
+                assert not name.startswith("reader.store.db"), f"feeds/{path.name}: {name}"

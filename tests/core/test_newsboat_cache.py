@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from reader.errors import UsageError
-from reader.feeds.newsboat_cache import import_newsboat_cache
 from reader.models import ItemQuery, ParsedFeed, ParsedItem
 from reader.store.db import Store
+from reader.subscribe import import_newsboat_cache
 from tests.newsboat import make_cache
 
 EN = "https://example.org/feed.xml"

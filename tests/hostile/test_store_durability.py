@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.models import ParsedFeed, ParsedItem
+from reader.models import ItemQuery, ParsedFeed, ParsedItem
+from reader.store import transactions
 from reader.store.db import Store
 from reader.store.schema import APPLICATION_ID, LATEST, MIGRATIONS
 from reader.store.transactions import PAUSE_ENV
@@ -189,6 +190,74 @@ def test_kill_inside_a_bookmark_write(churn: Path, tmp_path: Path) -> None:
         acked.add(target)
         check_sound(churn, acked)
     assert acked == set(item_ids(churn)[:5])
+
+
+def test_a_persons_acts_commit_with_synchronous_full(
+    churn: Path, server: Loopback, tmp_path: Path
+) -> None:
+    """Each act, run as a real command, reports from inside its transaction (the seam) that
+    it commits with synchronous=FULL (2); killed there, it left nothing behind."""
+    new = server.serve(
+        "/new.xml", b'<rss version="2.0"><channel><title>New</title></channel></rss>'
+    )
+    first = item_ids(churn)[0]
+    feed = sqlite3.connect(churn).execute("SELECT url FROM feeds ORDER BY id").fetchone()[0]
+    flag = tmp_path / "inside"
+    acts = [
+        ("bookmark", str(first), "--no-fetch"),
+        ("mark", str(first), "--read"),
+        ("mark", "--feed", feed, "--read"),
+        ("add", new),
+        ("remove", feed),
+        ("rename", feed, "Renamed 改名"),
+        ("tag", feed, "--add", "新闻"),
+    ]
+    before = digest_rows(churn)
+    for args in acts:
+        assert kill_inside_the_write(flag, *args) == "synchronous=2", args
+        assert digest_rows(churn) == before, args  # killed inside: nothing of it committed
+    check_sound(churn, set())
+
+
+def test_refresh_writes_commit_with_normal_and_acts_with_full(tmp_path: Path) -> None:
+    """In process: the level each transaction commits with, read inside it."""
+    seen: list[tuple[bool, int]] = []
+
+    def record(conn: sqlite3.Connection, durable: bool) -> None:
+        seen.append((durable, conn.execute("PRAGMA synchronous").fetchone()[0]))
+
+    with Store.open(tmp_path / "t.db") as store:
+        feed, _ = store.add_feed("https://example.org/f")
+        transactions.pause_hook = record
+        try:
+            store.store_parsed(feed.id, ParsedFeed("F", "", (), "rss20"), now=NOW)
+            store.mark_not_modified([feed.id])
+            refresh_levels, seen[:] = list(seen), []
+            store.add_feed("https://example.org/g")
+            store.set_read([1], True)
+            store.mark_all_read(ItemQuery(feed_id=feed.id))
+            store.set_bookmarked(1)
+            store.set_item_tags(1, ["later"])
+            store.rename_feed("https://example.org/f", "Mine")
+            store.set_tags(feed.id, ["news"])
+            store.remove_feed("https://example.org/g")
+        finally:
+            transactions.pause_hook = None
+    assert refresh_levels == [(False, 1), (False, 1)]  # NORMAL
+    assert seen == [(True, 2)] * 8  # FULL
+
+
+def digest_rows(path: Path) -> list[tuple[object, ...]]:
+    """What a person's acts change: subscriptions, titles, tags, read and bookmark flags."""
+    conn = sqlite3.connect(path)
+    try:
+        return [
+            *conn.execute("SELECT url, title, subscribed FROM feeds ORDER BY id"),
+            *conn.execute("SELECT feed_id, tag FROM feed_tags ORDER BY 1, 2"),
+            *conn.execute("SELECT id, read, bookmarked FROM items ORDER BY id"),
+        ]
+    finally:
+        conn.close()
 
 
 def test_kill_during_bookmarks_at_random_moments(churn: Path) -> None:
