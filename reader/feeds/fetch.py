@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from types import TracebackType
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import httpx
@@ -54,6 +55,31 @@ def retry_after(value: str | None, now: float) -> int | None:
         except (TypeError, ValueError, IndexError, OverflowError):
             return None
     return int(now) + max(0, min(delay, MAX_RETRY_AFTER))
+
+
+class _LazyTrust(ssl.SSLContext):
+    """TLS as httpx sets it up by default (certifi's CA bundle, hostnames checked), the bundle
+    read when the first TLS connection is made: parsing its ~150 certificates takes ~20 ms,
+    which a refresh of plain-http feeds, or of feeds that all answer 304, need not pay."""
+
+    _trusting = False
+
+    def _trust(self) -> None:
+        if not self._trusting:
+            import certifi
+
+            self.load_verify_locations(cafile=certifi.where())
+            self._trusting = True
+
+    def wrap_bio(self, *args: Any, **kwargs: Any) -> ssl.SSLObject:
+        """Read the CA bundle first (anyio's TLS streams come through here)."""
+        self._trust()
+        return super().wrap_bio(*args, **kwargs)
+
+    def wrap_socket(self, *args: Any, **kwargs: Any) -> ssl.SSLSocket:
+        """Read the CA bundle first."""
+        self._trust()
+        return super().wrap_socket(*args, **kwargs)
 
 
 class _Lanes:
@@ -110,17 +136,15 @@ class Fetcher:
         self._transport = transport
         self._lanes: _Lanes | None = None
         self._hosts: dict[str, asyncio.Semaphore] = {}
+        self.tls: ssl.SSLContext = _LazyTrust(ssl.PROTOCOL_TLS_CLIENT)  # for every lane
 
     async def __aenter__(self) -> Fetcher:
         timeout = httpx.Timeout(self.config.timeout, connect=self.config.connect_timeout)
-        tls: list[ssl.SSLContext] = []  # one for every lane, made when the first one is
 
         def client() -> httpx.AsyncClient:
-            if self._transport is None and not tls:
-                tls.append(httpx.create_ssl_context())
             return httpx.AsyncClient(
                 transport=self._transport,
-                verify=tls[0] if tls else True,
+                verify=self.tls,
                 limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
                 timeout=timeout,
                 follow_redirects=True,

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import shutil
+import ssl
+import subprocess
 import threading
 import time
 import zlib
 from email.utils import formatdate
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -214,3 +218,45 @@ def test_mock_transport_for_a_protocol_error() -> None:
             return await f.fetch("http://feeds.invalid/x.xml")
 
     assert asyncio.run(go()).error.startswith("broken HTTP answer")
+
+
+def _self_signed(tmp: Path) -> tuple[Path, Path] | None:
+    """A self-signed certificate for 127.0.0.1 (None without the openssl command)."""
+    if shutil.which("openssl") is None:
+        return None
+    cert, key = tmp / "cert.pem", tmp / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+def test_tls_checks_certificates_with_a_bundle_read_only_when_needed(tmp_path: Path) -> None:
+    """The CA bundle is read on the first TLS connection (a refresh of http feeds never pays
+    for it), and certificates are checked: a self-signed one is refused."""
+    pair = _self_signed(tmp_path)
+    if pair is None:
+        pytest.skip("no openssl command to make a certificate with")
+    plain, secure = Loopback(), Loopback()
+    plain.serve("/feed.xml", RSS)
+    secure.serve("/feed.xml", RSS)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(*pair)
+    secure.httpd.socket = context.wrap_socket(secure.httpd.socket, server_side=True)
+
+    async def go() -> tuple[FetchResult, int, FetchResult, int]:
+        async with Fetcher(FAST) as f:
+            got = await f.fetch(plain.url("/feed.xml"))
+            cas = f.tls.cert_store_stats()["x509_ca"]
+            refused = await f.fetch(secure.url("/feed.xml").replace("http:", "https:"))
+            return got, cas, refused, f.tls.cert_store_stats()["x509_ca"]
+
+    try:
+        got, before, refused, after = asyncio.run(go())
+    finally:
+        plain.close()
+        secure.close()
+    assert got.body == RSS and before == 0
+    assert "certificate" in refused.error.lower() and after > 50, refused.error
