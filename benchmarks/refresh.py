@@ -257,7 +257,7 @@ def _seconds(fig: dict[str, Any]) -> str:
     if "failed" in fig:
         return "failed"
     spread = f" ±{fig['spread']:.2f}" if fig["spread"] is not None else ""
-    return f"{fig['s']:.2f} s{spread} (CPU {fig.get('cpu', 0):.1f} s)"
+    return f"{fig['s']:.2f} s{spread}, CPU {fig.get('cpu', 0):.1f} s"
 
 
 def _last(r: dict[str, Any], key: str) -> str:
@@ -269,9 +269,9 @@ def _split(r: dict[str, Any]) -> str:
     """How the cold figure divides between the refresh and indexing what it queued."""
     index = median_spread([d.get("index_s", 0.0) for d in r["detail"]])[0]
     if not index:
-        return " (indexed by the refresh)"
+        return ", indexing included"
     refresh = median_spread([d.get("refresh_s", 0.0) for d in r["detail"]])[0]
-    return f" (refresh {refresh:.2f} s + indexing its queue {index:.2f} s)"
+    return f", of which indexing its queue {index:.2f} s (the refresh {refresh:.2f} s)"
 
 
 def records(r: dict[str, Any], bench: str = "refresh") -> list[Record]:
@@ -299,7 +299,7 @@ def records(r: dict[str, Any], bench: str = "refresh") -> list[Record]:
         out.append(record(bench, f"{label}, {size}, ÷ newsboat's {which}", x.get("x"), "x",
                           "" if latency else f"≤ {target}×",
                           None if latency else at_most(x.get("x"), target), check,
-                          baseline=f"tidings {_seconds(mine)}{parts}, newsboat {_seconds(theirs)}",
+                          baseline=f"tidings {_seconds(mine)}{parts}; newsboat {_seconds(theirs)}",
                           spread=x.get("spread")))  # fmt: skip
     if "n_second" in r:
         second = r["n_second"]

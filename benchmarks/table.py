@@ -40,8 +40,7 @@ def shown(r: Record) -> str:
         return "**failed**"
     text = number(r.value, r.unit)
     if r.spread is not None:
-        digits = {"x": 3, "s": 2, "ms": 1}.get(r.unit, 0)
-        text += f" ±{r.spread:.{digits}f}"
+        text += " ±" + number(r.spread, r.unit).removesuffix("×").removesuffix(f" {r.unit}")
     return text
 
 
