@@ -18,6 +18,7 @@ from reader.models import ItemQuery
 from reader.store.db import Store
 from reader.textsafe import one_line
 from reader.ui.messages import DigestLoaded, FullTextDone, ItemsChanged, Subscribed
+from reader.ui.words import plural
 
 T = TypeVar("T")
 LATEST = 50  # stories in a digest of the latest unread (when nothing is new today)
@@ -97,7 +98,7 @@ async def add_feed(config: Config, store: Store, url: str, pick: int | None = No
     if result is not None and result.error:
         note += f" (its first fetch failed: {one_line(result.error)})"
     elif result is not None:
-        note += f" · {result.new_items:,} stories"
+        note += f" · {plural(result.new_items, 'story')}"
     return Subscribed(note=note, feed_url=added.url)
 
 
@@ -125,7 +126,7 @@ def demo_feeds(store: Store) -> Subscribed:
     from reader.demo import load_demo
 
     count = load_demo(store)
-    return Subscribed(note=f"Added the demo feeds: {count:,} stories")
+    return Subscribed(note=f"Added the demo feeds: {plural(count, 'story')}")
 
 
 def digest(

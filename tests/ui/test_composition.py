@@ -183,3 +183,27 @@ async def test_feed_health_at_60_columns_and_enter_goes_to_the_feed(
         main = main_screen(app)
         assert main.source.kind is Kind.FEED and main.source.feed_id == weekly.id
         assert main.status.place.startswith("Tidings Weekly")
+
+
+@pytest.mark.parametrize("theme", ["tidings-dark", "newsprint", "high-contrast", "nord", "gruvbox"])
+async def test_inactive_pane_borders_show_in_256_colours_and_truecolor(
+    app_factory: Factory, theme: str
+) -> None:
+    from rich.color import ColorSystem
+
+    from reader.config import UIConfig
+
+    app = app_factory(Config(ui=UIConfig(theme=theme)))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        assert app.focused is screen.headlines
+        for pane in (screen.feed_list, screen.article):  # not focused
+            _, border = pane.styles.border_top
+            background = pane.styles.background
+            light = max(border.brightness, background.brightness) + 0.05
+            dark = min(border.brightness, background.brightness) + 0.05
+            assert light / dark >= 1.45, (theme, border.hex, background.hex)  # truecolor
+            palette = {c.rich_color.downgrade(ColorSystem.EIGHT_BIT).number
+                       for c in (border, background)}  # fmt: skip
+            assert len(palette) == 2, (theme, border.hex, background.hex)  # 256 colours

@@ -15,10 +15,27 @@ from reader.ui import loaders
 from reader.ui.messages import FeedsLoaded, HeadlinesLoaded, SearchCounts, UnreadFound
 from reader.ui.sources import ALL, Extras, Kind, Source, next_sources
 from reader.ui.widgets.article import NO_FEEDS, WELCOME
+from reader.ui.words import plural
 
 if TYPE_CHECKING:
     from reader.ui.screens.main import MainScreen
     from reader.ui.screens.welcome import Welcomed
+
+
+EMPTY = {
+    Kind.ALL: "No stories yet: R refreshes every feed; a in the feed pane adds one.",
+    Kind.UNREAD: "Nothing unread. R refreshes every feed; All lists what was read.",
+    Kind.BOOKMARKS: "No bookmarks yet: b on a story bookmarks it and keeps it to read offline.",
+    Kind.FEED: "No stories in this feed yet: r refreshes it, e shows its health.",
+    Kind.TAG: "No stories under this tag yet: r refreshes its feeds.",
+    Kind.MARK_TAG: "No bookmark has this tag any more: B on a story tags it.",
+    Kind.SEARCH: "No match. Fewer words find more; -word leaves one out; ? lists the keys.",
+}
+
+
+def empty_hint(source: Source) -> str:
+    """What an empty list of `source` says to do."""
+    return EMPTY.get(source.kind, "")
 
 
 class Lists:
@@ -149,6 +166,7 @@ class Lists:
         row = None
         if self._screen_row is not None and self._screen_row[0] == keep_id:
             row, self._screen_row = self._screen_row[1], None
+        screen.headlines.empty_text = empty_hint(message.source)
         screen.headlines.show(message.ids, message.rows, keep_id=keep_id, screen_row=row,
                               show_feed=not message.source.single_feed)  # fmt: skip
         self.update_place()
@@ -221,11 +239,11 @@ class Lists:
         source = screen.source
         row = next((r for r in screen.feed_list.rows if r.source == source), None)
         label = row.label if row else "All"
-        size = "…" if self._preview_of else f"{len(screen.headlines.ids):,}"
-        parts = [label or "Feed", f"{size} stories"]
+        count = len(screen.headlines.ids)
+        parts = [label or "Feed", "… stories" if self._preview_of else plural(count, "story")]
         if source.is_search:
             total = screen.search.total
-            parts = [f"/{source.search}", f"{total:,} {'match' if total == 1 else 'matches'}"]
+            parts = [f"/{source.search}", plural(total, "match")]
             if row is not None:
                 parts.append(f"{row.count:,} unread")
         elif source.kind in (Kind.FEED, Kind.TAG) and row is not None:

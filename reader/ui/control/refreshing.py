@@ -12,6 +12,7 @@ from reader.models import Feed
 from reader.ui.messages import Failed, RefreshFinished, RefreshProgress, SyncProgressed
 from reader.ui.refresh import BackgroundRefresh
 from reader.ui.sources import Kind
+from reader.ui.words import plural
 
 if TYPE_CHECKING:
     from reader.ui.screens.main import MainScreen
@@ -111,7 +112,6 @@ class Refreshing:
             synced = f"{screen.ctx.config.sync.service}: sync failed · "
         screen.status.activity = f"{synced}{message.new_items:,} new · {clock}{failed}"
         if message.new_items:
-            stories = "story" if message.new_items == 1 else "stories"
-            screen.notify(f"{message.new_items:,} new {stories}", title="Refresh")
+            screen.notify(plural(message.new_items, "new story"), title="Refresh")
         screen.lists.reload()
         screen.lists.count_searches(index=True)  # new items are queued for the index

@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING
 
 from reader.textsafe import one_line
 from reader.ui import loaders
+from reader.ui.control.lists import empty_hint
 from reader.ui.messages import Failed, SearchLoaded
 from reader.ui.sources import Source, search_source
+from reader.ui.words import plural
 
 if TYPE_CHECKING:
     from reader.ui.screens.main import MainScreen
@@ -86,6 +88,7 @@ class Searching:
         screen.source = search_source(query)
         if not query:
             self.total = 0
+            screen.headlines.empty_text = "Type to search every stored story."
             screen.headlines.show_hits([], {}, {}, 0)
             self.bar.set_info("")
             screen.lists.update_place()
@@ -142,13 +145,14 @@ class Searching:
                                       message.snippets, more)  # fmt: skip
             return
         self.total = message.total
+        screen.headlines.empty_text = empty_hint(screen.source)
         screen.headlines.show_hits(message.hits, message.titles, message.snippets, more,
                                    keep_id=message.keep_id)  # fmt: skip
         if self.active:
             capped = ""
             if more + listed < message.total:
                 capped = f" · the first {loaders.MAX_HITS:,} listed"
-            matches = "1 match" if message.total == 1 else f"{message.total:,} matches"
+            matches = plural(message.total, "match")
             took = f" · {message.took_ms:.0f} ms" if self.show_timing else ""
             self.bar.set_info(f"{matches}{took}{capped}")
         screen.lists.update_place()

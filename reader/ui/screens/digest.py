@@ -16,11 +16,16 @@ from reader.textsafe import one_line
 from reader.ui import keys
 from reader.ui.messages import DigestLoaded
 from reader.ui.widgets.footer import KeyFooter
+from reader.ui.words import plural
 
 if TYPE_CHECKING:
     from reader.digest import DigestGroup
 
 SUMMARY_CHARS = 360  # of each story's summary shown in the digest
+EMPTY = (
+    "Nothing unread to digest. R refreshes every feed; a feed or tag selected in the feed "
+    "pane gets its own digest (d there); escape goes back."
+)
 
 
 def _wrapped(text: str, width: int, style: str) -> Content:
@@ -31,17 +36,23 @@ def _wrapped(text: str, width: int, style: str) -> Content:
     return Content("\n").join(Content.styled("  " + line, style) for line in lines)
 
 
-def digest_options(groups: Sequence[DigestGroup], width: int) -> list[Option | None]:
+def heading(name: str, count: int, width: int, first: bool) -> Content:
+    """A feed's heading: a rule across the width (above every feed but the first), then its
+    name and how many stories it has."""
+    title = Content.assemble((name, "bold $text-primary"), (f"  {count:,}", "$text-muted"))
+    if first:
+        return title
+    return Content("\n").join([Content.styled("─" * max(1, width), "$text-muted"), title])
+
+
+def digest_options(groups: Sequence[DigestGroup], width: int) -> list[Option]:
     """A heading per feed (not selectable), then its stories: title, summary under it (both
     wrapped to `width`)."""
-    options: list[Option | None] = []
+    options: list[Option] = []
     for group in groups:
-        if options:
-            options.append(None)
         name = one_line(group.feed_title) or "(untitled feed)"
-        heading = Content.assemble((name, "bold $text-primary"), (f"  {len(group.entries)}",
-                                   "$text-muted"))  # fmt: skip
-        options.append(Option(heading, disabled=True))
+        top = heading(name, len(group.entries), width, first=not options)
+        options.append(Option(top, disabled=True))
         for entry in group.entries:
             title = one_line(entry.headline.title) or "(untitled)"
             text = one_line(entry.summary.text)
@@ -87,10 +98,8 @@ class DigestScreen(Screen[int | None]):
         """Show the stories."""
         self.groups = message.groups
         count = sum(len(g.entries) for g in message.groups)
-        feeds = len(message.groups)
-        stories = "story" if count == 1 else "stories"
-        sources = "feed" if feeds == 1 else "feeds"
-        title = f"Digest · {message.scope} · {count:,} unread {stories} from {feeds:,} {sources}"
+        stories, feeds = plural(count, "unread story"), plural(len(message.groups), "feed")
+        title = f"Digest · {message.scope} · {stories} from {feeds}"
         if not count:
             title = f"Digest · {message.scope} · nothing unread"
         self.query_one("#digest-title", Static).update(Content(title))
@@ -109,6 +118,8 @@ class DigestScreen(Screen[int | None]):
         digest.add_options(digest_options(self.groups, width))
         if self.groups:
             digest.highlighted = was if was is not None else 1
+        else:
+            digest.add_option(Option(Content(EMPTY), disabled=True))
 
     def on_resize(self) -> None:
         """Wrap again for the new width."""

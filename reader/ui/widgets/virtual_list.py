@@ -35,6 +35,7 @@ class VirtualList(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self._count = 0
         self._height = 1  # lines per row
+        self.empty_text = ""  # shown when there are no rows: what to do about it
 
     @property
     def row_count(self) -> int:
@@ -112,6 +113,10 @@ class VirtualList(ScrollView, can_focus=True):
         """One screen line: a row's line, or blank below the last row."""
         index, part = divmod(int(self.scroll_y) + y, self._height)
         width = self.scrollable_content_region.width
+        if self._count == 0 and self.empty_text and y == 1 and width > 0:
+            hint = Text(" " + self.empty_text, style=self.rich_style, no_wrap=True, end="")
+            hint.truncate(width, overflow="ellipsis", pad=True)
+            return Strip(Segment.simplify(list(hint.render(self.app.console))), width)
         if index >= self._count or width <= 0:
             return Strip.blank(width, self.rich_style)
         text = self.render_row(index, width) if part == 0 else self.render_more(index, width, part)
