@@ -17,7 +17,7 @@ from reader.models import ParsedFeed, ParsedItem
 from reader.store.db import Store
 from reader.ui.app import ReaderApp
 from reader.ui.control.searching import Searching
-from tests.ui.conftest import settle
+from tests.ui.conftest import settle, until
 from tests.ui.fixtures import at, make_app
 
 SIZES = {"wide": (140, 40), "narrow": (80, 24)}
@@ -34,13 +34,18 @@ def keys_then_settle(*keys: str) -> Callable[[Pilot[Any]], Any]:
         await settle(pilot)
         for key in keys:
             if key.startswith(TYPED):
-                pilot.app.screen.query_one("#search-input", Input).value = key[len(TYPED) :]
-                await pilot.pause(0.2)  # the bar waits for typing to pause
+                screen = pilot.app.screen
+                typed = screen.query_one("#search-input", Input)
+                typed.cursor_blink = False  # a blinking cursor is drawn or not at random
+                typed.value = key[len(TYPED) :]
+                info = screen.query_one("#search-info")
+                await until(pilot, lambda: "match" in str(info.render()), "the search")
             else:
                 await pilot.press(key)
             await settle(pilot)
-        await pilot.pause(0.05)  # a screen pushed by a worker's message (digest, tags) mounts
-        await settle(pilot)
+        await settle(pilot)  # a screen pushed by a worker's message (digest, tags) mounts
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
         await pilot.pause()
 
     return run
