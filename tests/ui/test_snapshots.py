@@ -39,7 +39,7 @@ def keys_then_settle(*keys: str) -> Callable[[Pilot[Any]], Any]:
                 typed.cursor_blink = False  # a blinking cursor is drawn or not at random
                 typed.value = key[len(TYPED) :]
                 info = screen.query_one("#search-info")
-                await until(pilot, lambda: "match" in str(info.render()), "the search")
+                await until(pilot, lambda info=info: "match" in str(info.render()), "the search")
             else:
                 await pilot.press(key)
             await settle(pilot)
