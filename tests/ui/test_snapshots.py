@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input
 
 from reader.config import Config, UIConfig
@@ -29,6 +30,12 @@ Factory = Callable[..., ReaderApp]
 TYPED = "typed:"  # a key list entry that types a search query (and waits for the search)
 
 
+def searched(screen: Screen[Any]) -> Callable[[], bool]:
+    """Whether the search bar says how many matches there are."""
+    info = screen.query_one("#search-info")
+    return lambda: "match" in str(info.render())
+
+
 def keys_then_settle(*keys: str) -> Callable[[Pilot[Any]], Any]:
     async def run(pilot: Pilot[Any]) -> None:
         await settle(pilot)
@@ -38,8 +45,7 @@ def keys_then_settle(*keys: str) -> Callable[[Pilot[Any]], Any]:
                 typed = screen.query_one("#search-input", Input)
                 typed.cursor_blink = False  # a blinking cursor is drawn or not at random
                 typed.value = key[len(TYPED) :]
-                info = screen.query_one("#search-info")
-                await until(pilot, lambda info=info: "match" in str(info.render()), "the search")
+                await until(pilot, searched(screen), "the search")
             else:
                 await pilot.press(key)
             await settle(pilot)
