@@ -79,6 +79,7 @@ ACTIONS: tuple[Action, ...] = (
            show=12),
     Action("remove_feed", "D", "Remove", "Remove the feed (asks first; bookmarks are kept)",
            ("feeds",)),
+    Action("rename_feed", "c", "Rename", "Rename the feed (kept across refreshes)", ("feeds",)),
     Action("feed_tags", "T", "Tags", "Edit the feed's tags", ("feeds",)),
     Action("import_feeds", "i", "Import", "Import an OPML or newsboat urls file", ("feeds",)),
     Action("export_feeds", "x", "Export", "Export every feed as OPML", ("feeds",)),
@@ -117,7 +118,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
                                                 "save_markdown")),
     ("Finding stories", ("save_search", "summary_lines")),
     ("Feeds", ("mark_feed_read", "undo", "refresh_feed", "refresh_all", "feed_health")),
-    ("In the feed pane", ("add_feed", "remove_feed", "feed_tags", "import_feeds",
+    ("In the feed pane", ("add_feed", "remove_feed", "rename_feed", "feed_tags", "import_feeds",
                           "export_feeds", "sort_feeds")),
     ("The search bar", ("search_results", "search_save")),
 )  # fmt: skip

@@ -28,6 +28,14 @@ def remove_feed(store: Store, feed: Feed) -> FeedsChanged:
     return FeedsChanged(f"Removed {name}{note}")
 
 
+def rename_feed(store: Store, feed: Feed, title: str) -> FeedsChanged:
+    """Give a feed a title of one's own, kept across refreshes ("": its own title again)."""
+    renamed = store.rename_feed(feed.url, title)
+    if renamed is None:
+        return FeedsChanged(f"{one_line(feed.name)} is not subscribed any more")
+    return FeedsChanged(f"Renamed to {one_line(renamed.name)}")
+
+
 def set_feed_tags(store: Store, feed: Feed, tags: Sequence[str]) -> FeedsChanged:
     """Replace a feed's tags."""
     store.set_tags(feed.id, tags)

@@ -43,6 +43,7 @@ class FeedActions:
             "add_feed": lambda m: self.ask_add(),
             "remove_feed": lambda m: self.ask_remove(m.feed),
             "feed_tags": lambda m: self.ask_tags(m.feed),
+            "rename_feed": lambda m: self.ask_rename(m.feed),
             "import_feeds": lambda m: self.ask_import(),
             "export_feeds": lambda m: self.ask_export(),
             "sort_feeds": lambda m: self.toggle_sort(),
@@ -113,6 +114,19 @@ class FeedActions:
         title = f"Tags of “{one_line(feed.name)[:60]}”"
         hint = "commas between tags · enter saves · escape cancels"
         self._prompt(title, hint, save, ", ".join(feed.tags), "news, tech", id="feed-tags")
+
+    def ask_rename(self, feed: Feed | None) -> None:
+        """c: give the feed a title of one's own (empty: its own title again)."""
+        if self._need_feed(feed, "rename it") is None:
+            return
+        assert feed is not None
+        store = self.screen.ctx.store
+
+        def save(title: str) -> None:
+            self.work(lambda: manage.rename_feed(store, feed, title))
+
+        hint = "enter renames (kept across refreshes) · escape cancels"
+        self._prompt(f"Rename “{one_line(feed.name)[:60]}”", hint, save, feed.title, id="rename")
 
     def work(self, job: Callable[[], Message | None]) -> None:
         """Run a store job whose result message the screen shows."""
