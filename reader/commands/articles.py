@@ -123,6 +123,7 @@ def cmd_summary(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         emit_json({"source": summary.source, "sentences": list(summary.sentences)})
     else:
-        for sentence in summary.sentences:
-            write(textsafe.one_line(sentence))
+        from reader.commands import table
+
+        table.paragraphs(summary.sentences)  # wrapped to the terminal, one per line into a pipe
     return 0

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from reader import textsafe
-from reader.commands import Context, Subparsers, command, emit_json, iso, out
+from reader.commands import Context, Subparsers, command, counted, emit_json, iso, out
 from reader.errors import UsageError
 from reader.models import Feed, Outcome
 
@@ -81,12 +81,12 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
     else:
         j = report.as_json()
         if synced is not None and not sync_failed:
-            pulled, pushed = synced["pulled"], synced["pushed"]
-            out(f"{synced['service']}: {pulled} new items pulled, {pushed} changes sent")
-        out(
-            f"{j['feeds']} feeds: {j['new_items']} new items, {j['not_modified']} not modified,"
-            f" {j['failed']} failed ({j['seconds']} s)"
-        )
+            pulled = counted(int(str(synced["pulled"])), "new item")
+            sent = counted(int(str(synced["pushed"])), "change")
+            out(f"{synced['service']}: {pulled} pulled, {sent} sent")
+        fed, new = counted(len(report.results), "feed"), counted(report.new_items, "new item")
+        rest = f"{j['not_modified']} not modified, {j['failed']} failed ({j['seconds']} s)"
+        out(f"{fed}: {new}, {rest}")
         for r in report.results:
             if r.outcome in (Outcome.FAILED, Outcome.GONE) and not args.verbose:
                 print(textsafe.one_line(f"  failed: {r.url}: {r.error}"), file=sys.stderr)
@@ -115,13 +115,22 @@ def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         emit_json([_feed_json(f, unread.get(f.id, 0)) for f in feeds])
         return 0
-    for f in feeds:
-        health = (
-            "gone" if f.gone else (f"{f.error_streak}× {f.last_error}" if f.error_streak else "ok")
-        )
-        tags = f" [{', '.join(f.tags)}]" if f.tags else ""
-        out(textsafe.one_line(f"{unread.get(f.id, 0):>5}  {f.name}{tags}  {health}"))
-        out(f"       {f.url}")
+    from reader import cells
+    from reader.commands import table
+
+    if not feeds:
+        table.hint("no subscriptions yet: `tidings add URL` or `tidings import FILE`")
+    names = [
+        textsafe.one_line(f.name + (f" [{', '.join(f.tags)}]" if f.tags else "")) for f in feeds
+    ]
+    column = table.name_column(names)
+    lines = []
+    for f, name in zip(feeds, names, strict=True):
+        failing = f"{f.error_streak}× {f.last_error}" if f.error_streak else "ok"
+        health = textsafe.one_line("gone" if f.gone else failing)
+        lines += [f"{unread.get(f.id, 0):>5}  {cells.pad(name, column)}  {health}",
+                  f"       {textsafe.one_line(f.url)}"]  # fmt: skip
+    table.emit(lines)
     return 0
 
 
@@ -152,7 +161,7 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
         print(textsafe.one_line(f"tidings: first fetch failed: {result.error}"), file=sys.stderr)
         return 1
     if result is not None and result.outcome is Outcome.OK:
-        out(f"{result.new_items} items")
+        out(counted(result.new_items, "item"))
     return 0
 
 
@@ -165,7 +174,7 @@ def cmd_remove(ctx: Context, args: argparse.Namespace) -> int:
         kept = store.remove_feed(args.url)
     if kept is None:
         raise UsageError(f"not subscribed to {args.url}")
-    out(f"removed {args.url}" + (f" (kept {kept} bookmarked items)" if kept else ""))
+    out(f"removed {args.url}" + (f" (kept {counted(kept, 'bookmarked item')})" if kept else ""))
     return 0
 
 
@@ -190,7 +199,7 @@ def _import_newsboat_cache(ctx: Context, path: Path) -> None:
         warning = f"tidings: {path.name}: skipped {url} (not an http/https feed)"
         print(textsafe.one_line(warning), file=sys.stderr)
     out(
-        f"newsboat cache: {got.feeds} feeds, {got.items} items"
+        f"newsboat cache: {counted(got.feeds, 'feed')}, {counted(got.items, 'item')}"
         f" ({got.read} read, {got.flagged} flagged, kept as bookmarks)"
     )
 
@@ -206,7 +215,7 @@ def _import_subscriptions(ctx: Context, file: Path) -> None:
         result = import_file(store, data, source=file.name)
     for warning in result.warnings:
         print(textsafe.one_line(f"tidings: {warning}"), file=sys.stderr)
-    out(f"imported {result.total} feeds ({result.added} new)")
+    out(f"imported {counted(result.total, 'feed')} ({result.added} new)")
 
 
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from reader.commands import (
     Context,
     Subparsers,
     command,
+    counted,
     emit_json,
     headline_json,
     iso,
@@ -25,6 +26,7 @@ from reader.models import Headline, Item, ItemQuery
 
 if TYPE_CHECKING:
     from reader.fulltext import FullTextResult
+    from reader.store.db import Store
 
 
 def register(subs: Subparsers) -> None:
@@ -76,10 +78,19 @@ def _print_headlines(rows: list[Headline], as_json: bool) -> None:
     if as_json:
         emit_json([headline_json(h) for h in rows])
         return
-    for h in rows:
-        flags = ("*" if h.bookmarked else " ") + (" " if h.read else "N")
-        name = textsafe.one_line(h.feed_title or h.feed_url)[:24]
-        out(f"{h.id:>7} {flags} {when(h.published)}  {name:<24}  {textsafe.one_line(h.title)}")
+    from reader.commands import table
+
+    table.headlines(rows)
+
+
+def _empty_list_hint(store: Store, args: argparse.Namespace) -> str:
+    """What `tidings list` says on stderr when it found nothing."""
+    if not store.feeds():
+        return "no stories yet: subscribe with `tidings add URL` (or `tidings import FILE`)"
+    if store.count() == 0:
+        return "no stories yet: fetch them with `tidings refresh`"
+    where = f" in {args.feed}" if args.feed else ""
+    return f"no unread stories{where}" if args.unread else f"no stories{where}"
 
 
 def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
@@ -94,7 +105,10 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
             feed_id = feed.id
         query = ItemQuery(feed_id=feed_id, unread=True if args.unread else None, limit=args.limit)
         rows = store.headlines(query)
+        hint = _empty_list_hint(store, args) if not rows and not args.json else ""
     _print_headlines(rows, args.json)
+    if hint:
+        print(f"tidings: {hint}", file=sys.stderr)
     return 0
 
 
@@ -108,6 +122,10 @@ def cmd_bookmarks(ctx: Context, args: argparse.Namespace) -> int:
             rows = store.headlines(ItemQuery(bookmarked=True, item_tag=args.tag))
             if args.export is None:
                 _print_headlines(rows, False)
+                if not rows:
+                    tagged = f" tagged {textsafe.one_line(args.tag)}" if args.tag else ""
+                    how = "" if args.tag else ": `tidings bookmark ID` (ids from `tidings list`)"
+                    print(f"tidings: no bookmarks{tagged} yet{how}", file=sys.stderr)
                 return 0
             items = [item for h in rows if (item := store.item(h.id)) is not None]
     except DamagedStore as exc:
@@ -149,7 +167,7 @@ def _export(items: list[Item], directory: Path) -> int:
         raise UsageError(f"cannot write to {directory}: {exc.strerror or exc}") from None
     missing = sum(1 for item in items if not item.full_text)
     note = f" ({missing} without full text yet)" if missing else ""
-    out(f"exported {len(written)} bookmarks to {directory}{note}")
+    out(f"exported {counted(len(written), 'bookmark')} to {directory}{note}")
     return 0
 
 
@@ -167,20 +185,29 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
         sys.stdout.write(textsafe.display(bookmark_markdown(item)))
         return _full_text_problem(problem)
     out(textsafe.one_line(item.title) or "(untitled)")
-    byline = " · ".join(x for x in (item.feed_title, item.author, when(item.published)) if x)
+    byline = " · ".join(x for x in (item.feed_title, _author(item), when(item.published)) if x)
     out(textsafe.one_line(byline))
     if item.link:
         out(textsafe.one_line(item.link))
     out()
     if args.summary:
         from reader.articles.summarize import summarize
+        from reader.commands import table
 
-        summary = summarize(item, ctx.config.summary)
-        for sentence in summary.sentences:
-            out(textsafe.one_line(sentence))
+        table.paragraphs(summarize(item, ctx.config.summary).sentences)
     else:
         sys.stdout.write(to_text(story_document(item)) + "\n")
     return _full_text_problem(problem)
+
+
+def _author(item: Item) -> str:
+    """The item's author, or the one its stored full text names (a page often says who wrote
+    it when the feed does not)."""
+    if item.author or not item.full_text:
+        return item.author
+    from reader.articles.article import from_stored
+
+    return from_stored(item.full_text).author
 
 
 def _full_text_problem(problem: str) -> int:
@@ -231,8 +258,7 @@ def _item_with_full_text(ctx: Context, item_id: int, *, fetch: bool) -> tuple[It
 
 
 async def _fetch_full_text(ctx: Context, item_id: int) -> FullTextResult:
-    """Fetch and store one item's full text (not stored when another tidings holds the
-    writer lock: the reader keeps it then, when it opens the story)."""
+    """Fetch and store one item's full text (not stored where the store is read-only)."""
     from reader.fulltext import FullText
 
     try:

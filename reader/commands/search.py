@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 from reader import textsafe
-from reader.commands import Context, Subparsers, command, emit_json, headline_json, out, when
+from reader.commands import Context, Subparsers, command, counted, emit_json, headline_json
 from reader.errors import StoreError, UsageError
 from reader.models import Hit, SearchResult, Snippet
 from reader.store.db import Store
@@ -54,15 +54,17 @@ def cmd_search(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         emit_json(_json(result))
         return 0
+    from reader.commands import table
+
     marked = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    for hit in result.hits:
-        out(_line(hit, marked))
+    table.emit(_line(hit, marked) for hit in result.hits)
     shown = len(result.hits)
     more = f" (showing {shown})" if shown < result.total else ""
-    print(f"{result.total} matches{more} in {result.took_ms:.0f} ms", file=sys.stderr)
+    total = counted(result.total, "match", "matches")
+    print(f"{total}{more} in {result.took_ms:.0f} ms", file=sys.stderr)
     if result.unindexed:
-        print(f"({result.unindexed} new items not indexed yet: another tidings is writing)",
-              file=sys.stderr)  # fmt: skip
+        waiting = counted(result.unindexed, "new item")
+        print(f"({waiting} not indexed yet: another tidings is writing)", file=sys.stderr)
     return 0
 
 
@@ -79,12 +81,12 @@ def render(snippet: Snippet, marked: bool) -> str:
 
 
 def _line(hit: Hit, marked: bool) -> str:
-    h = hit.headline
-    flags = ("*" if h.bookmarked else " ") + (" " if h.read else "N")
-    name = textsafe.one_line(h.feed_title or h.feed_url)[:24]
+    """One hit as a headline line with its snippet (every part safe; the bold is ours)."""
+    from reader.commands import table
+
     title = render(hit.title, marked)
     snippet = render(hit.snippet, marked)
-    return f"{h.id:>7} {flags} {when(h.published)}  {name:<24}  {title}  — {snippet}"
+    return table.headline(hit.headline, f"{title}  — {snippet}")
 
 
 def _snippet_json(snippet: Snippet) -> dict[str, Any]:

@@ -155,8 +155,8 @@ class WriteQueue:
     def someone_waits(self) -> bool:
         """Whether another writer is queued (at this instant)."""
         if self._fd is None:
-            try:
-                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            try:  # made by the first waiter: until then nobody has waited
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CLOEXEC)
             except OSError:
                 return False
         try:

@@ -35,13 +35,15 @@ def test_core_never_loads_textual_or_rich() -> None:
 
 
 def test_one_home_module_per_library() -> None:
-    """httpx only in feeds/fetch.py, feedparser only in feeds/parse.py, platformdirs in paths.py."""
+    """httpx only in feeds/fetch.py, feedparser only in feeds/parse.py, platformdirs in paths.py,
+    wcwidth in cells.py."""
     from pathlib import Path
 
     homes = {
         "httpx": {"feeds/fetch.py"},
         "feedparser": {"feeds/parse.py"},
         "platformdirs": {"paths.py"},
+        "wcwidth": {"cells.py"},
         "sniffio": set(),  # for httpcore only (pyproject.toml says why)
         "certifi": {"feeds/fetch.py"},  # httpx's CA bundle, read on the first TLS connection
     }
