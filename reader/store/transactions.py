@@ -5,9 +5,9 @@ WAL journal, foreign keys, busy_timeout (connect.py). Any number of processes re
 the same store: a write takes SQLite's write lock only for its transaction (BEGIN IMMEDIATE ...
 COMMIT) and readers never wait for it. A write that finds another process writing waits for it,
 polling with the connection free (the UI thread keeps reading meanwhile), up to `write_wait`
-seconds; then StoreBusy says who is busy. Long writers keep their transactions short (a refresh
-commits a batch at least every few tenths of a second, store/writer.py) and let a queued writer
-in between two of them (lock.WriteQueue), so a bookmark waits for one batch at most.
+seconds; then StoreBusy says who is busy. A waiting write is queued (lock.WriteQueue): a refresh
+commits its batch early when one waits (store/writer.py) and lets it in before it writes again,
+so a bookmark waits for one feed's write, not a whole refresh.
 
 Refresh writes run with synchronous=NORMAL: in WAL mode that keeps the database consistent
 through any crash and loses nothing on a process kill, only (on power loss) the last refresh,
@@ -127,6 +127,10 @@ class Transactions:
             self._mutex.release()
         if committed and self._queue.someone_waits():
             time.sleep(YIELD)  # let the queued writer in before this one writes again
+
+    def others_waiting(self) -> bool:
+        """Whether another process waits to write (a long writer commits early then)."""
+        return self._queue.someone_waits()
 
     def _begin(self, durable: bool, wait: float) -> bool:
         """Take the mutex and begin a write transaction (True), or find one running on this

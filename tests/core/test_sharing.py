@@ -160,6 +160,45 @@ def test_a_queued_write_gets_in_between_a_busy_writers_transactions(db: Path) ->
         busy.wait()
 
 
+def test_a_refresh_commits_its_batch_early_when_another_process_waits(db: Path) -> None:
+    """Another process's refresh writer (store/writer.py) with a long queue of 20 ms jobs: a
+    batch would hold the write lock up to MAX_HOLD (1 s); a bookmark waiting in the queue makes
+    it commit after the job it is in, so the bookmark waits about one job."""
+    busy = python(f"""
+        import asyncio, time
+        from pathlib import Path
+        from reader.store.db import Store
+        from reader.store.writer import GroupWriter
+
+        def job(store):
+            store.conn.execute("UPDATE feeds SET etag = ? WHERE id = 1", (str(time.time()),))
+            time.sleep(0.02)
+
+        async def main():
+            with Store.open(Path({str(db)!r})) as store:
+                writer = GroupWriter(store, max_batch=10_000)
+                jobs = [writer.run(lambda: job(store)) for _ in range(1500)]
+                print("busy", flush=True)
+                await asyncio.gather(*jobs)
+                writer.close()
+
+        asyncio.run(main())
+    """)
+    try:
+        assert said(busy) == "busy"
+        waits = []
+        with Store.open(db, write_wait=10) as store:
+            for n in range(8):
+                started = time.monotonic()
+                assert store.set_bookmarked(1 + n % 3, n % 2 == 0)
+                waits.append(time.monotonic() - started)
+        assert busy.poll() is None  # still writing
+        assert max(waits) < 0.5, waits  # one 20 ms job and the yield; a whole batch is 1 s
+    finally:
+        busy.kill()
+        busy.wait()
+
+
 def test_one_refresh_at_a_time_keyed_to_the_resolved_path(tmp_path: Path) -> None:
     (tmp_path / "real").mkdir()
     (tmp_path / "link").symlink_to(tmp_path / "real")
