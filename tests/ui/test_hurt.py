@@ -113,3 +113,19 @@ async def test_empty_lists_say_what_to_do_and_counts_agree(app_factory: Factory)
         await settle(pilot)
         assert "r refreshes it" in screen.headlines.render_line(1).text
         assert screen.source == Source(Kind.FEED, feed_id=broken.feed_id)
+
+
+async def test_an_empty_digest_says_what_to_do(app_factory: Factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("A", "y")  # everything read
+        await until(pilot, lambda: screen.totals.unread == 0, "all read")
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, DigestScreen), "the digest")
+        digest = app.screen.query_one(OptionList)
+        await until(pilot, lambda: digest.option_count == 1, "the empty digest")
+        assert "Nothing unread to digest. R refreshes" in str(digest.get_option_at_index(0).prompt)
+        title = str(app.screen.query_one("#digest-title").render())
+        assert title.endswith("nothing unread")
