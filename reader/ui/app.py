@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
@@ -26,6 +27,7 @@ from reader.ui.state import StateFile, ThemeChoice
 from reader.ui.themes import pick_theme
 from reader.ui.timefmt import Dates
 from reader.ui.watch import StoreWatch
+from reader.ui.widgets.article import ArticleView
 
 TEXTUAL_DUPLICATES = frozenset({"Quit", "Keys", "Theme"})  # ours: Quit, Help, Choose a theme
 
@@ -168,7 +170,16 @@ class ReaderApp(App[int]):
         if action.target:
             await self.run_action(action.name)
             return
-        screen = self.screen
-        if isinstance(screen, MainScreen):
-            node, name = screen.palette_target(action)
-            await self.run_action(name, node)
+        screen, focused = self.screen, self.focused
+        if not isinstance(screen, MainScreen):
+            return
+        node: DOMNode = screen  # where its key would run it, as its key would
+        name = action.name
+        if "story" in action.scopes:  # the focused story pane's story, else the cursor's
+            node = focused if isinstance(focused, ArticleView) else screen.headlines
+            name = f"story('{action.name}')"
+        elif "feeds" in action.scopes:
+            node, name = screen.feed_list, f"feed('{action.name}')"
+        elif "screen" not in action.scopes and focused is not None:
+            node = focused
+        await self.run_action(name, node)

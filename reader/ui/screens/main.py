@@ -20,7 +20,6 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -286,20 +285,6 @@ class MainScreen(Screen[None]):
             index %= len(PANES)
         if 0 <= index < len(PANES):
             self.show_pane(PANES[index])
-
-    def palette_target(self, action: keys.Action) -> tuple[DOMNode, str]:
-        """Where an action picked in the command palette runs, as the action string its key
-        would run there: a story action on the focused story pane (else the headlines), a
-        feed-pane action on the feed pane, a list action on the focused pane."""
-        focused = self.focused
-        if "story" in action.scopes:
-            node = focused if isinstance(focused, ArticleView) else self.headlines
-            return node, f"story('{action.name}')"
-        if "feeds" in action.scopes:
-            return self.feed_list, f"feed('{action.name}')"
-        if "screen" not in action.scopes and focused is not None:
-            return focused, action.name
-        return self, action.name
 
     # ---- the screen's keys --------------------------------------------------------------
     def action_next_pane(self) -> None:
