@@ -281,6 +281,7 @@ class SearchResult:
     took_ms: float
     hits: tuple[Hit, ...] = ()
     unindexed: int = 0  # items written but not indexed yet (a read-only store cannot catch up)
+    exact: bool = True  # False: `total` is an estimate, the count was not done (Store.search_total)
 
 
 # ---- sync with a feed server (reader/sync) ------------------------------------------------

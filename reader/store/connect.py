@@ -14,8 +14,12 @@ from reader.store.schema import APPLICATION_ID
 # The search index's SQL functions (store/indexing.py): the triggers call them, so every
 # connection has them, but the text modules load on the first call rather than at import
 # (the reader's start-up, before its first paint, does not need them).
-_SEARCH_FUNCTIONS = (("tidings_index", 1, "index_title"), ("tidings_index_body", 4, "index_body"),
-                     ("tidings_feed", 1, "feed_token"))  # fmt: skip
+_SEARCH_FUNCTIONS = (
+    ("tidings_index", 1, "index_title"),
+    ("tidings_index_body", 4, "index_body"),
+    ("tidings_feed", 1, "feed_token"),
+    ("tidings_initials", 6, "initials_of"),
+)
 
 
 def _search_function(name: str) -> Callable[..., str]:

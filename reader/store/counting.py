@@ -26,6 +26,7 @@ class Counter:
         self._threads = (os.cpu_count() or 1) > 1 if threads is None else threads
         self._pool: ThreadPoolExecutor | None = None
         self._conn: sqlite3.Connection | None = None
+        self._last: tuple[tuple[str, tuple[object, ...]], Future[int]] | None = None
 
     def submit(self, sql: str, args: list[object]) -> Future[int] | None:
         """The count `sql` gives, started now (None with one core: count on your own
@@ -34,7 +35,17 @@ class Counter:
             return None
         if self._pool is None:
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="tidings-count")
-        return self._pool.submit(self._run, sql, args)
+        future = self._pool.submit(self._run, sql, args)
+        self._last = ((sql, tuple(args)), future)
+        return future
+
+    def running(self, sql: str, args: list[object]) -> Future[int] | None:
+        """The count of this statement when it is the last one submitted (done or not, but
+        not cancelled): a search that came back with an estimate left it running."""
+        last = self._last
+        if last is None or last[0] != (sql, tuple(args)) or last[1].cancelled():
+            return None
+        return last[1]
 
     def _run(self, sql: str, args: list[object]) -> int:
         if self._conn is None:
@@ -46,6 +57,7 @@ class Counter:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+            self._last = None
         if self._conn is not None:
             self._conn.close()
             self._conn = None

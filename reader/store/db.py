@@ -7,10 +7,12 @@ SQL of each part lives in feeds.py, items.py, bookmarks.py and search.py.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import time
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import CancelledError
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
@@ -322,16 +324,33 @@ class Store(Acts):
             )  # fmt: skip
 
     # ---- search (store/search.py; the query language in store/query.py) -------------------
-    def search(self, query: str, limit: int = 50, offset: int = 0) -> SearchResult:
+    def search(
+        self, query: str, limit: int = 50, offset: int = 0, *, exact: bool = True
+    ) -> SearchResult:
         """Items matching `query`, best first (newest first with sort:date or no words), with
-        snippets; `total` counts every match. A writable store indexes queued items first.
-        QueryError (a UsageError) for a filter it cannot read."""
+        snippets; `total` counts every match. Without `exact` the total may be an estimate
+        (result.exact False) while the count goes on: `search_total` gives it. A writable store
+        indexes queued items first. QueryError (a UsageError) for a filter it cannot read."""
         from reader.store import search as searchsql
 
         if self.writable:
             self.index_pending()
         with self._reading("search") as conn:
-            return searchsql.run(conn, query, limit, offset, counter=self._counter)
+            return searchsql.run(conn, query, limit, offset, counter=self._counter, exact=exact)
+
+    def search_total(self, query: str) -> int:
+        """How many items match `query`: the count a search left running, or a new one."""
+        from reader.store import search as searchsql
+
+        with self._reading("search") as conn:
+            statement = searchsql.statement(conn, query)
+        if statement is None:
+            return 0
+        running = self._counter.running(*statement)
+        if running is not None:
+            with contextlib.suppress(CancelledError):
+                return running.result()
+        return int(self._read(*statement)[0][0])
 
     def search_count(self, query: str) -> int:
         """How many items match `query` (no ranking or snippets: cheap enough for a list of

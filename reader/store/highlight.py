@@ -187,3 +187,55 @@ def _start_before(text: str, pos: int, back: int) -> int:
         space = text.find(" ", start, pos)
         start = space + 1 if space >= 0 else start
     return start
+
+
+def fit(snippet: Snippet, width: int) -> Snippet:
+    """The part of `snippet` that fits in `width` terminal cells, centred on its first match
+    (a Chinese snippet cut for a wide line would otherwise lose its match past a narrow pane's
+    edge), with … where it is cut."""
+    text = snippet.text
+    if width <= 0 or _cells(text, 0, len(text)) <= width:
+        return snippet
+    first = snippet.spans[0] if snippet.spans else (0, 0)
+    room = max(1, width - 2)  # an ellipsis at each end
+    before = max(0, (room - _cells(text, *first)) // 2)
+    start = first[0]
+    while start > 0 and _cells(text, start - 1, first[0]) <= before:
+        start -= 1
+    end = _cut_cells(text, start, room)
+    if end >= len(text):  # at the end: fill the line from there backwards
+        start = _back_cells(text, len(text), width - 1)
+        end = len(text)
+    if start <= 0:
+        start, end = 0, _cut_cells(text, 0, width - 1)
+    lead = _ELLIPSIS if start > 0 else ""
+    tail = _ELLIPSIS if end < len(text) else ""
+    shift = len(lead) - start
+    spans = tuple((a + shift, b + shift) for a, b in snippet.spans if a >= start and b <= end)
+    return Snippet(lead + text[start:end] + tail, spans)
+
+
+def _cut_cells(text: str, start: int, width: int) -> int:
+    """The end of the longest run from `start` that takes at most `width` cells."""
+    end = start
+    used = 0
+    while end < len(text):
+        step = _cells(text, end, end + 1)
+        if used + step > width:
+            break
+        used += step
+        end += 1
+    return end
+
+
+def _back_cells(text: str, end: int, width: int) -> int:
+    """The start of the longest run ending at `end` that takes at most `width` cells."""
+    start = end
+    used = 0
+    while start > 0:
+        step = _cells(text, start - 1, start)
+        if used + step > width:
+            break
+        used += step
+        start -= 1
+    return start

@@ -1,12 +1,31 @@
 """Writing the search index: what an item's index entry holds, and putting new items in it.
 
-The index (schema migration 3, queried by store/search.py) is a contentless FTS5 table `search`
-whose rowid is the item id, with columns title, author, body (full text, content and summary as
-plain text, CJK as bigrams: see searchtext.py) and feed (a token for the feed's id, see
-`feed_token`). A contentless table forgets its text, so the triggers that remove an entry (an
-item deleted or rewritten) compute the same index text again from the stored columns with the
-SQL functions of connect.py, which call `index_title` and `index_body` here: what goes in and
-what is taken out are the same functions of the same values, byte for byte.
+The index (schema migrations 3 and "search by date", queried by store/search.py) is a
+contentless FTS5 table `search` with columns title, author, body (full text, content and summary
+as plain text, CJK as bigrams: see searchtext.py), feed (a token for the feed's id, see
+`feed_token`) and initials. A contentless table forgets its text, so the triggers that remove an
+entry (an item deleted or rewritten) compute the same index text again from the stored columns
+with the SQL functions of connect.py, which call `index_title`, `index_body` and `initials_of`
+here: what goes in and what is taken out are the same functions of the same values, byte for
+byte.
+
+Its rowid is not the item's id but a *date key* (`search_keys` maps one to the other): the
+item's published time in seconds times KEY_SLOTS, plus a slot for items published in the same
+second. FTS5 keeps every doclist in rowid order, so "the newest matches" is the first part of a
+walk of the index newest-first (ORDER BY rowid DESC LIMIT n), however common the words and in
+whatever order the items were stored (a feed's backlog arrives all at once, with old dates and
+new ids). A second's KEY_SLOTS slots are taken in turn; more items than that in one second
+spill into the next second's, so key order is date order to the second up to KEY_SLOTS items a
+second, a few seconds off beyond. Items are never re-dated, so keys never change. Entries go in
+in key order within a statement (FTS5 starts a new segment whenever a rowid goes down).
+
+The initials column holds, once per item, a token for each letter or digit that starts one of
+its words and one for each CJK character it uses, behind a private-use mark no query can type:
+`s*` and a single Chinese character (the first keystroke of every Chinese word typed into a
+search) are then one term of the index instead of a merge of every word or bigram they start
+(FTS5 builds that merge whole before it returns a row: 0.3-1 s for the commonest). They are not
+positions of the text, so they never enter phrases, and they have no weight in relevance.
+Two-letter initials would make `st*` one term too, but they doubled the cost of indexing.
 
 When new items enter it:
 - A refresh indexes them in the transaction that stores them, so the news is searchable the
@@ -22,17 +41,22 @@ When new items enter it:
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from reader.models import ParsedFeed, ParsedItem
 from reader.searchtext import body_text, index_form
 from reader.store.items import insert_rows
 
-IndexRow = tuple[int, str, str, str, str]  # rowid, title, author, body, feed
-_INTO = "search (rowid, title, author, body, feed)"
-_INSERT = f"INSERT INTO {_INTO} VALUES (?, ?, ?, ?, ?)"
+IndexRow = tuple[int, str, str, str, str]  # item id, title, author, body, feed
+_INTO = "search (rowid, title, author, body, feed, initials)"
+KEY_SLOTS = 16  # index keys per second of publication time
+INITIAL = "\ue001"  # marks an initials token (feed tokens have \ue000)
+_WORD_START = re.compile(r"(?<![^\W_])[^\W_]")  # a letter or digit that starts a word
 
 
 def feed_token(feed_id: int) -> str:
@@ -47,10 +71,95 @@ def index_title(text: str | None) -> str:
     return index_form(text or "")
 
 
+@lru_cache(maxsize=4)  # the triggers want an entry's body twice: its column and its initials
 def index_body(summary: str | None, content: str | None, kind: str | None,
                full_text: str | None) -> str:  # fmt: skip
     """A body's index text (the SQL function tidings_index_body)."""
     return index_form(body_text(summary, content, kind, full_text))
+
+
+def initials(*forms: str) -> str:
+    """The initials column of an entry whose columns hold `forms` (index texts, where a CJK
+    run is its bigrams: the first characters of its words are all its CJK characters)."""
+    found: set[str] = set()
+    for form in forms:
+        for word in form.split():
+            if word.isalnum():
+                found.add(word[0])
+            else:  # "state-of-the-art", "(storm": the words unicode61 sees in it
+                found.update(_WORD_START.findall(word))
+    return " ".join(sorted({INITIAL + c.lower() for c in found}))
+
+
+def initials_of(title: str | None, author: str | None, summary: str | None,
+                content: str | None, kind: str | None, full_text: str | None) -> str:  # fmt: skip
+    """`initials` of an item's stored columns (the SQL function tidings_initials)."""
+    return initials(index_title(title), index_title(author),
+                    index_body(summary, content, kind, full_text))  # fmt: skip
+
+
+def initial_token(prefix: str) -> str:
+    """The initials token a one-letter prefix, or one CJK character, is found by."""
+    return INITIAL + prefix.lower()
+
+
+def key_of_time(when: int) -> int:
+    """The lowest key an item published at or after `when` can have."""
+    return when * KEY_SLOTS
+
+
+def _next_free(conn: sqlite3.Connection, start: int) -> int:
+    """The first key from `start` on that a second's slots can give: one past the last key
+    taken in start's second, or the next second's when that one is full."""
+    while True:
+        end = (start // KEY_SLOTS + 1) * KEY_SLOTS
+        row = conn.execute(
+            "SELECT max(key) FROM search_keys WHERE key >= ? AND key < ?", (start, end)
+        ).fetchone()
+        key = start if row[0] is None else row[0] + 1
+        if key < end:
+            return key
+        start = end
+
+
+def assign_keys(conn: sqlite3.Connection, items: Iterable[tuple[int, int]]) -> dict[int, int]:
+    """Give each (item id, published) a date key, recorded in search_keys: {item id: key}.
+    The keys taken in each second are asked for in one statement; a second whose slots are
+    full (or one the batch spills into) is asked for again."""
+    wanted = sorted(items, key=lambda w: (w[1], w[0]))
+    seconds = sorted({published * KEY_SLOTS for _, published in wanted})
+    sql = ("SELECT j.value, (SELECT max(key) FROM search_keys WHERE key >= j.value"
+           " AND key < j.value + ?) FROM json_each(?) j")  # fmt: skip
+    taken = dict(conn.execute(sql, (KEY_SLOTS, json.dumps(seconds))))
+    keys: dict[int, int] = {}
+    last = None  # the last key given in this batch (the batch goes in key order)
+    for item_id, published in wanted:
+        first = start = published * KEY_SLOTS
+        if taken.get(first) is not None:
+            start = taken[first] + 1
+        if last is not None and last >= start:
+            start = last + 1
+        if start >= first + KEY_SLOTS:  # past this second's slots: ask what is taken there
+            start = _next_free(conn, start)
+        last = keys[item_id] = start
+    insert_rows(conn, "search_keys (key, item_id)", sorted((k, i) for i, k in keys.items()))
+    return keys
+
+
+def _insert(conn: sqlite3.Connection, rows: Sequence[IndexRow]) -> None:
+    """Index these entries: their keys from the items' stored dates (a missing or future date
+    is the time the item was first seen), then the entries in key order."""
+    published: dict[int, int] = {}
+    ids = [r[0] for r in rows]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        published.update(conn.execute(
+            f"SELECT id, published FROM items WHERE id IN ({marks})", chunk))  # fmt: skip
+    keys = assign_keys(conn, ((i, published[i]) for i in ids if i in published))
+    entries = sorted((keys[r[0]], r[1], r[2], r[3], r[4], initials(r[1], r[2], r[3]))
+                     for r in rows if r[0] in keys)  # fmt: skip
+    insert_rows(conn, _INTO, entries)
 
 
 def item_index(item: ParsedItem) -> tuple[str, str, str]:
@@ -81,7 +190,7 @@ def index_new(
     conn: sqlite3.Connection, feed_id: int, items: Sequence[tuple[int, ParsedItem]]
 ) -> None:
     """Index items as they are inserted (id, item), in the insert's transaction."""
-    insert_rows(conn, _INTO, _rows(feed_id, items))
+    _insert(conn, _rows(feed_id, items))
 
 
 def index_queued(
@@ -99,7 +208,7 @@ def index_queued(
             f"SELECT item_id FROM search_pending WHERE item_id IN ({marks})", chunk))  # fmt: skip
     rows = [row for feed_id, items in stored
             for row in _rows(feed_id, (x for x in items if x[0] in queued))]  # fmt: skip
-    insert_rows(conn, _INTO, rows)
+    _insert(conn, rows)
     done = [r[0] for r in rows]
     for start in range(0, len(done), 500):
         chunk = done[start : start + 500]
@@ -117,11 +226,9 @@ def index_pending(conn: sqlite3.Connection, limit: int) -> int:
         " LEFT JOIN item_texts t ON t.item_id = p.item_id ORDER BY p.item_id LIMIT ?",
         (limit,),
     ).fetchall()
-    conn.executemany(
-        _INSERT,
-        [(r[1], index_title(r[2]), index_title(r[3]), index_body(r[5], r[6], r[7], r[8]),
-          feed_token(r[4])) for r in rows if r[1] is not None],
-    )  # fmt: skip
+    _insert(conn, [(r[1], index_title(r[2]), index_title(r[3]),
+                    index_form(body_text(r[5], r[6], r[7], r[8])), feed_token(r[4]))
+                   for r in rows if r[1] is not None])  # fmt: skip
     conn.executemany("DELETE FROM search_pending WHERE item_id = ?", [(r[0],) for r in rows])
     return len(rows)
 

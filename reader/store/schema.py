@@ -34,6 +34,24 @@ _TEXTS = """INSERT INTO search ({extra}rowid, title, author, body, feed)
                 tidings_feed(i.feed_id)
             FROM items i WHERE i.id = {t}.item_id"""
 
+# Search with date keys and initials (the "search by date" migration, store/indexing.py): the
+# index's rowid is the item's key in search_keys, and an entry has a fifth column.
+_KEY = "(SELECT key FROM search_keys WHERE item_id = {item}.id)"
+_ENTRY = """tidings_index({item}.title), tidings_index({item}.author),
+                tidings_index_body({t}.summary, {t}.content, {t}.content_type, {t}.full_text),
+                tidings_feed({item}.feed_id), tidings_initials({item}.title, {item}.author,
+                    {t}.summary, {t}.content, {t}.content_type, {t}.full_text)"""
+_COLUMNS = "rowid, title, author, body, feed, initials"
+_UNINDEX5 = f"""INSERT INTO search (search, {_COLUMNS})
+            SELECT 'delete', {_KEY}, {_ENTRY.replace("{t}", "t")}
+            FROM (SELECT 1) LEFT JOIN item_texts t ON t.item_id = {{item}}.id"""
+_INDEX5 = f"""INSERT INTO search ({_COLUMNS})
+            SELECT {_KEY}, {_ENTRY.replace("{t}", "t")}
+            FROM (SELECT 1) LEFT JOIN item_texts t ON t.item_id = {{item}}.id"""
+_TEXTS5 = f"""INSERT INTO search ({{extra}}{_COLUMNS})
+            SELECT {{verb}}{_KEY.format(item="i")}, {_ENTRY.replace("{item}", "i")}
+            FROM items i WHERE i.id = {{t}}.item_id"""
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 1: feeds, tags, items and their texts
     (
@@ -208,6 +226,41 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE feeds ADD COLUMN own_title TEXT NOT NULL DEFAULT ''",
         "ALTER TABLE feeds ADD COLUMN title_chosen INTEGER NOT NULL DEFAULT 0",
         "UPDATE feeds SET own_title = title",
+    ),
+    # search by date (store/indexing.py): the index's rowids become date keys (kept in
+    # search_keys), so that the newest matches of any query are the first ones it walks; and
+    # a column of initials finds one-letter prefixes and single CJK characters with one term.
+    # The index is rebuilt: every item is queued and indexed again by Store.index_pending
+    # (the reader's first search, or `tidings refresh`).
+    (
+        "DROP TRIGGER items_search_delete",
+        "DROP TRIGGER items_search_update",
+        "DROP TRIGGER item_texts_search_update",
+        "DROP TABLE search",
+        """CREATE VIRTUAL TABLE search USING fts5(title, author, body, feed, initials,
+            content='', tokenize='unicode61 remove_diacritics 2')""",
+        "INSERT INTO search (search, rank) VALUES ('rank', 'bm25(8.0, 3.0, 1.0, 2.0, 0.0)')",
+        "CREATE TABLE search_keys (key INTEGER PRIMARY KEY, item_id INTEGER NOT NULL UNIQUE)",
+        "INSERT OR IGNORE INTO search_pending (item_id) SELECT id FROM items",
+        f"""CREATE TRIGGER items_search_delete BEFORE DELETE ON items BEGIN
+            {_UNINDEX5.format(item="old")} WHERE {_INDEXED.format(item="old")};
+            DELETE FROM search_keys WHERE item_id = old.id;
+            DELETE FROM search_pending WHERE item_id = old.id;
+        END""",
+        f"""CREATE TRIGGER items_search_update AFTER UPDATE OF title, author ON items
+        WHEN (old.title IS NOT new.title OR old.author IS NOT new.author)
+            AND {_INDEXED.format(item="new")} BEGIN
+            {_UNINDEX5.format(item="old")};
+            {_INDEX5.format(item="new")};
+        END""",
+        f"""CREATE TRIGGER item_texts_search_update
+        AFTER UPDATE OF summary, content, content_type, full_text ON item_texts
+        WHEN (old.summary IS NOT new.summary OR old.content IS NOT new.content
+            OR old.content_type IS NOT new.content_type OR old.full_text IS NOT new.full_text)
+            AND NOT EXISTS (SELECT 1 FROM search_pending p WHERE p.item_id = new.item_id) BEGIN
+            {_TEXTS5.format(extra="search, ", verb="'delete', ", t="old")};
+            {_TEXTS5.format(extra="", verb="", t="new")};
+        END""",
     ),
 )
 

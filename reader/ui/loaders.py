@@ -24,6 +24,7 @@ from reader.ui.messages import (
     RowsLoaded,
     SearchCounts,
     SearchLoaded,
+    SearchTotal,
     SummaryLoaded,
     TagsWanted,
     UnreadFound,
@@ -75,7 +76,7 @@ def search(
     `generation`); a query that cannot run comes back with its one-line reason."""
     limit = max(0, min(PAGE, MAX_HITS - offset))
     try:
-        found = store.search(source.search, limit=limit, offset=offset)
+        found = store.search(source.search, limit=limit, offset=offset, exact=False)
     except ReaderError as exc:
         return SearchLoaded(source, error=one_line(str(exc)), offset=offset, generation=generation)
     hits = found.hits
@@ -89,7 +90,16 @@ def search(
         offset=offset,
         generation=generation,
         keep_id=keep_id,
+        exact=found.exact,
     )
+
+
+def search_total(store: Store, source: Source) -> SearchTotal | None:
+    """The exact count of a search whose first page came with an estimate."""
+    try:
+        return SearchTotal(source, store.search_total(source.search))
+    except ReaderError:
+        return None
 
 
 def window(ids: Sequence[int], center: int, height: int = WINDOW) -> tuple[int, int]:

@@ -142,9 +142,11 @@ class SearchLoaded(Result):
         generation: int = 0,
         keep_id: int | None = None,
         error: str = "",
+        exact: bool = True,
     ) -> None:
         super().__init__()
         self.source = source
+        self.exact = exact  # False: `total` is an estimate (a SearchTotal follows)
         self.hits = hits
         self.titles = titles or {}
         self.snippets = snippets or {}
@@ -154,6 +156,15 @@ class SearchLoaded(Result):
         self.generation = generation
         self.keep_id = keep_id
         self.error = error
+
+
+class SearchTotal(Result):
+    """The exact count of a search whose hits came with an estimate."""
+
+    def __init__(self, source: Source, total: int) -> None:
+        super().__init__()
+        self.source = source
+        self.total = total
 
 
 class FullTextDone(Result):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from reader.store.highlight import Highlighter
+import pytest
+
+from reader.store.highlight import Highlighter, fit
 from reader.store.query import parse
 
 
@@ -19,3 +21,34 @@ def test_words_on_boundaries_even_against_chinese() -> None:
 
 def test_a_prefix_runs_to_the_end_of_its_word_but_not_into_chinese() -> None:
     assert marked("elect*", "elections中国 elect unelected") == ["elections", "elect"]
+
+
+def cells(text: str) -> int:
+    return sum(2 if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u30ff" else 1 for c in text)
+
+
+ZH_BODY = "咸宁市" * 40 + "创建全国禁毒示范城市，群众共识高。" + "这是一段很长的中文新闻" * 10
+EN_BODY = "word " * 60 + "the storm came ashore " + "more " * 40
+
+
+@pytest.mark.parametrize("width", [12, 20, 31, 40, 60, 100])
+@pytest.mark.parametrize(("query", "body"), [("禁毒", ZH_BODY), ("storm", EN_BODY)])
+def test_a_snippet_fits_its_width_centred_on_its_first_match(
+    query: str, body: str, width: int
+) -> None:
+    snippet = Highlighter(parse(query).include).snippet(body)
+    shown = fit(snippet, width)
+    assert cells(shown.text) <= width
+    assert [shown.text[a:b].lower() for a, b in shown.spans] == [query]  # the match is whole
+    a, b = shown.spans[0]
+    left, right = cells(shown.text[:a]), cells(shown.text[b:])
+    at_an_end = shown.text[:5] == snippet.text[:5] or shown.text[-5:] == snippet.text[-5:]
+    assert at_an_end or abs(left - right) <= 3  # in the middle (give or take a wide character)
+
+
+def test_a_snippet_that_fits_is_kept_and_one_near_an_end_fills_the_line() -> None:
+    short = Highlighter(parse("禁毒").include).snippet("全国禁毒示范城市")
+    assert fit(short, 40) == short
+    early = Highlighter(parse("咸宁").include).snippet(ZH_BODY)
+    shown = fit(early, 30)
+    assert not shown.text.startswith("…") and cells(shown.text) in (29, 30)

@@ -242,8 +242,9 @@ class Lists:
         count = len(screen.headlines.ids)
         parts = [label or "Feed", "… stories" if self._preview_of else plural(count, "story")]
         if source.is_search:
-            total = screen.search.total
-            parts = [f"/{source.search}", plural(total, "match")]
+            from reader.ui.control.searching import matches_text
+
+            parts = [f"/{source.search}", matches_text(screen.search.total, screen.search.exact)]
             if row is not None:
                 parts.append(f"{row.count:,} unread")
         elif source.kind in (Kind.FEED, Kind.TAG) and row is not None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from reader.textsafe import one_line
 from reader.ui import loaders
 from reader.ui.control.lists import empty_hint
-from reader.ui.messages import Failed, SearchLoaded
+from reader.ui.messages import Failed, SearchLoaded, SearchTotal
 from reader.ui.sources import Source, search_source
 from reader.ui.words import plural
 
@@ -19,6 +19,14 @@ if TYPE_CHECKING:
     from reader.ui.screens.main import MainScreen
     from reader.ui.widgets.headlines import HeadlineList
     from reader.ui.widgets.searchbar import SearchBar
+
+
+def matches_text(total: int, exact: bool = True) -> str:
+    """ "1 match", "2,345 matches", or while counting "about 84,000 matches"."""
+    if exact:
+        return plural(total, "match")
+    step = 10 ** max(0, len(str(total)) - 2)  # two significant digits: an estimate says no more
+    return f"about {round(total / step) * step:,} matches"
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,8 @@ class Searching:
         self.screen = screen
         self.active = False  # the search bar is open
         self.total = 0  # matches of the listed search
+        self.exact = True  # False: `total` is an estimate, the count is on its way
+        self._took_ms = 0.0
         self._before: Before | None = None
         self._last_query = ""
 
@@ -144,18 +154,34 @@ class Searching:
             screen.headlines.add_hits(message.generation, message.hits, message.titles,
                                       message.snippets, more)  # fmt: skip
             return
-        self.total = message.total
+        self.total, self.exact, self._took_ms = message.total, message.exact, message.took_ms
         screen.headlines.empty_text = empty_hint(screen.source)
         screen.headlines.show_hits(message.hits, message.titles, message.snippets, more,
                                    keep_id=message.keep_id)  # fmt: skip
+        self._show_total()
+        if not message.exact:  # the hits first, the count when it is done
+            store, source = screen.ctx.store, screen.source
+            screen.runner.work(lambda: loaders.search_total(store, source), "search-total")
+
+    def total_counted(self, message: SearchTotal) -> None:
+        """The exact count of hits that were listed with an estimate."""
+        screen = self.screen
+        if message.source != screen.source:
+            return
+        self.total, self.exact = message.total, True
+        listed = len(screen.headlines.ids)
+        screen.headlines.more = max(0, min(message.total, loaders.MAX_HITS) - listed)
+        self._show_total()
+
+    def _show_total(self) -> None:
+        """The count in the search bar and the status line ("about" while estimated)."""
         if self.active:
             capped = ""
-            if more + listed < message.total:
+            if self.total > loaders.MAX_HITS:
                 capped = f" · the first {loaders.MAX_HITS:,} listed"
-            matches = plural(message.total, "match")
-            took = f" · {message.took_ms:.0f} ms" if self.show_timing else ""
-            self.bar.set_info(f"{matches}{took}{capped}")
-        screen.lists.update_place()
+            took = f" · {self._took_ms:.0f} ms" if self.show_timing else ""
+            self.bar.set_info(f"{matches_text(self.total, self.exact)}{took}{capped}")
+        self.screen.lists.update_place()
 
     def need_more(self, message: HeadlineList.NeedMore) -> None:
         """The next page of hits."""

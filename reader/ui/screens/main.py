@@ -92,6 +92,7 @@ class MainScreen(Screen[None]):
             msg.SummaryLoaded: self.summaries.loaded,
             msg.SummaryLines: self.summaries.lines_loaded,
             msg.SearchLoaded: self.search.loaded,
+            msg.SearchTotal: self.search.total_counted,
             msg.RefreshProgress: self.refreshing.progress,
             msg.RefreshFinished: self.refreshing.finished,
             msg.SyncProgressed: self.refreshing.sync_progress,

@@ -291,8 +291,11 @@ class HeadlineList(VirtualList):
         if self._snippets is not None:
             snippet = self._snippets.get(item_id)
             if snippet is not None:
+                from reader.store.highlight import fit  # loaded with the first search
+
                 plain, match = style("headline-list--snippet"), style("headline-list--match")
-                line.append_text(snippet_text(snippet, plain, match))
+                shown = fit(snippet, width - line.cell_len)  # centred on its first match
+                line.append_text(snippet_text(shown, plain, match))
             return line
         summary = self._summaries.get(item_id)
         if summary is None:

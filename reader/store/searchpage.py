@@ -1,0 +1,207 @@
+"""Running a compiled search: the window of newest matches, its ranking, the page, the total.
+
+The index's rowids are date keys (store/indexing.py), so `ORDER BY rowid DESC LIMIT n` is
+the newest n matches, found by walking the index from its newest end and stopping there: a
+word in every other story costs what a rare one does. Relevance then ranks that window (see
+`page`); past RANK_WINDOW matches, only the newest RANK_WINDOW are ranked (news search favours
+the recent anyway, and the reader lists them newest first when the words say little).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from reader.searchtext import body_text
+
+RANK_WINDOW = 1000  # relevance ranks the newest this many matches (all, when fewer)
+RANK_DF = 20_000  # a term in more items than this is left out of bm25 (see `_scored`)
+
+
+@dataclass
+class Plan:
+    """A query as SQL: an FTS5 expression to match (or to exclude) and filters on items."""
+
+    match: str | None = None  # every hit matches this
+    exclude: str | None = None  # no hit matches this (used when there is no `match`)
+    where: list[str] = field(default_factory=list)  # on `items i`
+    args: list[object] = field(default_factory=list)
+    low: int | None = None  # the lowest date key a hit can have (since:)
+    empty: bool = False  # nothing can match (e.g. feed:x names no feed)
+    titled: list[str] = field(default_factory=list)  # per free word: "it is in the title"
+    # What relevance is scored on, one expression per positive term (each phrase by its key
+    # token: see search.key_phrase), None for terms that have no score (a one-letter prefix).
+    rank: list[str | None] = field(default_factory=list)
+    # One term and no filter: every match of `rank` or `titled` newer than the window's oldest
+    # is in the window (nothing to check them against)
+    plain: bool = False
+
+
+def _source(plan: Plan, with_items: bool) -> tuple[str, list[object]]:
+    """FROM ... WHERE ... of a plan (the index as `s`, items as `i`), and its arguments."""
+    args: list[object] = []
+    if plan.match is not None:
+        sql = "FROM search s"
+        if with_items:
+            sql += " JOIN search_keys k ON k.key = s.rowid JOIN items i ON i.id = k.item_id"
+        sql += " WHERE search MATCH ?"
+        args.append(plan.match)
+        if plan.low is not None:
+            sql += " AND s.rowid >= ?"
+            args.append(plan.low)
+    else:
+        sql = "FROM items i WHERE 1"
+        if plan.exclude is not None:
+            sql += (
+                " AND i.id NOT IN (SELECT k.item_id FROM search s JOIN search_keys k"
+                " ON k.key = s.rowid WHERE search MATCH ?)"
+            )
+            args.append(plan.exclude)
+    for clause in plan.where:
+        sql += " AND " + clause
+    return sql, args + plan.args
+
+
+def count_sql(plan: Plan) -> tuple[str, list[object]]:
+    """The statement that counts a plan's matches, and its arguments."""
+    source, args = _source(plan, bool(plan.where))
+    return f"SELECT count(*) {source}", args
+
+
+def count(conn: sqlite3.Connection, plan: Plan) -> int:
+    """How many items match."""
+    if plan.empty:
+        return 0
+    sql, args = count_sql(plan)
+    return int(conn.execute(sql, args).fetchone()[0])
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of hits: (item id, relevance) best or newest first; the total when the page
+    told it (fewer matches than the window), else an estimate of it."""
+
+    hits: list[tuple[int, float]]
+    total: int | None
+    estimate: int = 0
+
+
+def page(conn: sqlite3.Connection, plan: Plan, by_date: bool, limit: int, offset: int) -> Page:
+    """The hits in [offset, offset + limit).
+
+    With words, the newest max(RANK_WINDOW, offset + limit) matches are found first (the
+    window). sort:date lists them as found. Relevance sorts them: stories whose headline holds
+    more of the query's words first, then bm25 (title 8, author 3, feed 2, body 1), then the
+    newest. FTS5's bm25 normalises by the whole row's length, so without the headline rule a
+    long story with the words in its headline would lose to a short one that mentions them once."""
+    if plan.empty or limit <= 0:
+        return Page([], 0 if plan.empty else None)
+    if plan.match is None:
+        source, args = _source(plan, True)
+        sql = f"SELECT i.id, 0.0 {source} ORDER BY i.published DESC, i.id DESC LIMIT ? OFFSET ?"
+        return Page([(r[0], r[1]) for r in conn.execute(sql, [*args, limit, offset])], None)
+    size = max(RANK_WINDOW, limit + offset)
+    window = _window(conn, plan, size)
+    total = len(window) if len(window) < size else None
+    estimate = 0 if total is not None else _estimate(conn, plan, window)
+    if by_date:
+        chosen = [(key, 0.0) for key in window[offset : offset + limit]]
+    else:
+        chosen = _ranked(conn, plan, window)[offset : offset + limit]
+    ids = _item_ids(conn, [key for key, _ in chosen])
+    return Page([(ids[key], score) for key, score in chosen if key in ids], total, estimate)
+
+
+def _window(conn: sqlite3.Connection, plan: Plan, size: int) -> list[int]:
+    """The date keys of the newest `size` matches, newest first."""
+    source, args = _source(plan, bool(plan.where))
+    sql = f"SELECT s.rowid {source} ORDER BY s.rowid DESC LIMIT ?"
+    return [r[0] for r in conn.execute(sql, [*args, size])]
+
+
+def _estimate(conn: sqlite3.Connection, plan: Plan, window: Sequence[int]) -> int:
+    """About how many items match, from a full window: its matches are as dense among all the
+    indexed items as among those it spans (the newest ones)."""
+    spanned = _indexed(conn, window[-1])
+    everywhere = _indexed(conn, plan.low)
+    return max(len(window), round(len(window) * everywhere / max(1, spanned)))
+
+
+def _indexed(conn: sqlite3.Connection, low: int | None) -> int:
+    """How many items are indexed with a key from `low` on (all: None)."""
+    sql = "SELECT count(*) FROM search_keys WHERE key >= ?"
+    return int(conn.execute(sql, (-(2**63) if low is None else low,)).fetchone()[0])
+
+
+def _ranked(conn: sqlite3.Connection, plan: Plan, window: list[int]) -> list[tuple[int, float]]:
+    """The window's keys with their relevance, best first (see `page`)."""
+    if not window:
+        return []
+    scores = _scored(conn, plan, window)
+    boost: dict[int, int] = {}
+    for titled in plan.titled:
+        for (key,) in _among(conn, "rowid", titled, window, plan):
+            boost[key] = boost.get(key, 0) + 1
+    ranked = [(key, scores.get(key, 0.0)) for key in window]
+    ranked.sort(key=lambda r: (-boost.get(r[0], 0), -r[1], -r[0]))
+    return ranked
+
+
+def _common(conn: sqlite3.Connection, expression: str) -> bool:
+    """Whether more than RANK_DF items match `expression` (a walk of at most RANK_DF steps)."""
+    sql = "SELECT rowid FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?"
+    return conn.execute(sql, (expression, RANK_DF)).fetchone() is not None
+
+
+def _scored(conn: sqlite3.Connection, plan: Plan, window: list[int]) -> dict[int, float]:
+    """bm25 of the window's items, scored on the rank terms that are not common.
+
+    FTS5's bm25 first walks every match of each phrase it scores, for its IDF: for a word in
+    half the store that walk costs more than the rest of the search, and its IDF is nil (FTS5
+    makes it 1e-6: such a word carries no weight in the score anyway). So a term found in more
+    than RANK_DF items is left out of the score (its IDF would be at most ln(N / RANK_DF)); a
+    query of only such terms is ranked by its headline matches, then newest first."""
+    terms = [t for t in plan.rank if t is not None]
+    if not plan.plain or len(window) >= RANK_WINDOW:
+        terms = [t for t in terms if not _common(conn, t)]
+    if not terms:
+        return {}
+    return {r[0]: r[1] for r in _among(conn, "rowid, -rank", " AND ".join(terms), window, plan)}
+
+
+def _among(
+    conn: sqlite3.Connection, columns: str, expression: str, window: Sequence[int], plan: Plan
+) -> list[sqlite3.Row]:
+    """`columns` of the items in `window` (keys, newest first) that match `expression`. FTS5
+    is given only the range of keys: handed a list, it would start the query once per key
+    (and bm25 its IDF walk each time). When the window is not every match of the expression
+    in that range (see Plan.plain), the unary + keeps the list a filter on the rows FTS5
+    returns."""
+    sql = f"SELECT {columns} FROM search WHERE search MATCH ? AND rowid >= ? AND rowid <= ?"
+    args: list[object] = [expression, window[-1], window[0]]
+    if not plan.plain:  # else whatever matches there is in the window (see Plan.plain)
+        sql += " AND +rowid IN (SELECT value FROM json_each(?))"
+        args.append(json.dumps(list(window)))
+    return conn.execute(sql, args).fetchall()
+
+
+def _item_ids(conn: sqlite3.Connection, keys: Sequence[int]) -> dict[int, int]:
+    """The items these date keys stand for."""
+    rows = conn.execute(
+        "SELECT key, item_id FROM search_keys WHERE key IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(keys)),),
+    )
+    return {r[0]: r[1] for r in rows}
+
+
+def bodies(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, str]:
+    """The plain-text bodies of these items (for snippets)."""
+    marks = ",".join("?" * len(ids)) or "NULL"
+    rows = conn.execute(
+        "SELECT item_id, summary, content, content_type, full_text FROM item_texts"
+        f" WHERE item_id IN ({marks})",
+        list(ids),
+    )
+    return {r[0]: body_text(r[1], r[2], r[3], r[4]) for r in rows}
