@@ -81,13 +81,10 @@ def index_body(summary: str | None, content: str | None, kind: str | None,
 def initials(*forms: str) -> str:
     """The initials column of an entry whose columns hold `forms` (index texts, where a CJK
     run is its bigrams: the first characters of its words are all its CJK characters)."""
-    found: set[str] = set()
-    for form in forms:
-        for word in form.split():
-            if word.isalnum():
-                found.add(word[0])
-            else:  # "state-of-the-art", "(storm": the words unicode61 sees in it
-                found.update(_WORD_START.findall(word))
+    words = set(" ".join(forms).split())
+    found = {w[0] for w in words if w.isalnum()}
+    odd = " ".join(w for w in words if not w.isalnum())  # "state-of-the-art", "(storm"
+    found.update(_WORD_START.findall(odd))  # the words unicode61 sees in those
     return " ".join(sorted({INITIAL + c.lower() for c in found}))
 
 

@@ -262,6 +262,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             {_TEXTS5.format(extra="", verb="", t="new")};
         END""",
     ),
+    # unread counts per feed from an index of the unread items alone: the feed pane's counts
+    # at start-up were a scan of every item (0.6 s at 250,000), now a walk of this index
+    ("CREATE INDEX IF NOT EXISTS items_unread_feed ON items(feed_id) WHERE read = 0",),
 )
 
 LATEST = len(MIGRATIONS)

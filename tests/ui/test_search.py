@@ -161,3 +161,43 @@ async def test_saved_searches_come_back(app_factory: Factory, tmp_path: Path) ->
         await settle(pilot)
         rows = [(r.label, r.count) for r in main(app).feed_list.rows if r.source.is_search]
         assert rows == [("咸宁", 3), ("storm", 1)]
+
+
+def test_an_estimated_total_says_about_and_rounds() -> None:
+    from reader.ui.control.searching import matches_text
+
+    assert matches_text(1) == "1 match" and matches_text(84_489) == "84,489 matches"
+    assert matches_text(84_489, exact=False) == "about 84,000 matches"
+    assert matches_text(7, exact=False) == "about 7 matches"
+    assert matches_text(1_250, exact=False) == "about 1,200 matches"
+
+
+async def test_hits_come_with_an_estimate_and_the_count_follows(
+    app_factory: Factory, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.store import searchpage
+    from reader.store.counting import Counter
+
+    monkeypatch.setattr(searchpage, "RANK_WINDOW", 2)  # every word fills the window
+    monkeypatch.setattr(loaders, "PAGE", 1)
+    monkeypatch.setattr(store, "_counter", Counter(store.path, threads=False))  # not counted yet
+    seen: list[bool] = []
+    original = loaders.search
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        found = original(*args, **kwargs)
+        seen.append(found.exact)
+        return found
+
+    monkeypatch.setattr(loaders, "search", spy)
+    app = app_factory()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await open_search(pilot)
+        total = store.search_total("the")
+        assert total > 2
+        await type_query(pilot, "the")
+        assert seen and seen[-1] is False  # the page came with an estimate ...
+        assert screen.search.exact and screen.search.total == total  # ... then the count
+        assert info(screen).startswith(f"{total:,} matches")
