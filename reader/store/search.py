@@ -108,6 +108,8 @@ def _term(conn: sqlite3.Connection, term: Term) -> _Compiled | None:
     short = _short(term)
     if short is not None:  # no score, and not looked for in headlines: newest first
         return _Compiled(f"({short}{either}" if feeds else short, None, None)
+    if fts.endswith("*"):  # a prefix: scoring it, or finding it in headlines, merges every
+        return _Compiled(f"({fts}{either}" if feeds else fts, None, None)  # word it starts
     key = key_phrase(term) or fts
     if feeds:
         return _Compiled(f"({fts}{either}", f"({key}{either}", f"title : {fts}")

@@ -125,8 +125,23 @@ def _estimate(conn: sqlite3.Connection, plan: Plan, window: Sequence[int]) -> in
     """About how many items match, from a full window: its matches are as dense among all the
     indexed items as among those it spans (the newest ones)."""
     spanned = _indexed(conn, window[-1])
-    everywhere = _indexed(conn, plan.low)
+    everywhere = _indexed(conn, plan.low) if plan.low is not None else _all_indexed(conn)
     return max(len(window), round(len(window) * everywhere / max(1, spanned)))
+
+
+_COUNTED: dict[int, tuple[tuple[object, ...], int]] = {}  # connection -> (state, count)
+
+
+def _all_indexed(conn: sqlite3.Connection) -> int:
+    """How many items are indexed, counted again when the store may have changed (a count of
+    250,000 keys takes a few ms; it only scales an estimate)."""
+    newest = conn.execute("SELECT max(key), (SELECT max(id) FROM search_data) FROM search_keys")
+    state = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes,
+             *newest.fetchone())  # fmt: skip
+    known = _COUNTED.get(id(conn))
+    if known is None or known[0] != state:
+        known = _COUNTED[id(conn)] = (state, _indexed(conn, None))
+    return known[1]
 
 
 def _indexed(conn: sqlite3.Connection, low: int | None) -> int:
