@@ -67,7 +67,7 @@ def parse_feed(body: bytes, headers: Mapping[str, str] | None = None, url: str =
         raise ParseError(f"feed too large: {len(body) // (1024 * 1024)} MiB")
     if looks_like_json(body):
         return parse_json_feed(body, content_type, url)
-    xml = xml_to_utf8(body, content_type)
+    xml = xml_to_utf8(body, content_type, headers.get("content-language"))
     if not xml.body.strip():
         raise ParseError("empty body")
     if _HTML_PAGE.match(xml.body, 0, 4096):
