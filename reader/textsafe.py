@@ -49,6 +49,8 @@ def storable(text: str) -> str:
     """`text` that SQLite stores and returns unchanged: no NULs, no lone surrogates."""
     if "\x00" in text:
         text = text.replace("\x00", "")
+    if text.isascii():
+        return text
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

@@ -88,9 +88,9 @@ def from_stored(full_text: str) -> Article:
 
 
 def story_document(item: Item, *, full: bool = True, media: bool = True) -> Document:
-    """An item's story as blocks: the stored full text (when `full`), else the feed's content
-    (HTML, or `type="text"` shown literally), else its summary; then (when `media`) a list of
-    its enclosures."""
+    """An item's story as blocks: the stored full text (when `full`), else the feed's content,
+    else its summary (HTML, or text shown literally); then (when `media`) a list of its
+    enclosures."""
     doc = _story(item, full=full)
     return with_enclosures(doc, item.enclosures) if media else doc
 
@@ -101,11 +101,10 @@ def _story(item: Item, *, full: bool) -> Document:
         if is_stored_article(item.full_text):
             return html_to_blocks(item.full_text, base)
         return text_to_blocks(item.full_text)
-    if item.content:
-        if item.content_type == "text":
-            return text_to_blocks(item.content)
-        return html_to_blocks(item.content, base)
-    return html_to_blocks(item.summary, base)
+    body = item.content or item.summary  # content_type is the summary's when there is no content
+    if item.content_type == "text":
+        return text_to_blocks(body)
+    return html_to_blocks(body, base)
 
 
 def story_text(item: Item, *, full: bool = True) -> str:

@@ -1,9 +1,8 @@
 """What every feed parser (fast XML, feedparser, JSON Feed) does to a field, in one place.
 
-Titles and authors become plain text (tags stripped, entities decoded, whitespace collapsed);
-summaries and content keep their HTML ("html") or are literal ("text"); links are made absolute;
-dates become Unix seconds. `finish_items` turns the parsers' `RawItem`s into `ParsedItem`s with
-identity keys, so the three parsers agree by construction.
+Titles and authors become plain text (tags stripped, entities decoded, whitespace collapsed,
+mojibake mended); links are made absolute; dates become Unix seconds. `finish` turns the
+parsers' `RawItem`s into `ParsedItem`s, so the three parsers agree by construction.
 """
 
 from __future__ import annotations
@@ -11,14 +10,11 @@ from __future__ import annotations
 import html
 import html.entities
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import urljoin, urlsplit
 
-from reader.feeds.identity import KeySource, assign_keys
-from reader.feeds.media import merge_enclosures
-from reader.models import Enclosure, ParsedItem, item_digest
+from reader.feeds.repair import repair
 from reader.textsafe import storable
 
 # The elements whose presence makes an RSS title "look like HTML" (as feedparser decides).
@@ -42,8 +38,6 @@ _BLOCK_TAG = re.compile(
 _ANY_TAG = re.compile(r"<[A-Za-z/!?][^>]*>")
 _MAX_PLAIN = 8192  # titles and authors are cut here: they are not articles, and regexes stay fast
 _MAX_DATE = 100
-_MAX_AUTHOR = 512  # an author field is searched for an email only this far
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _LINK_SCHEMES = frozenset({"", "http", "https", "ftp", "mailto"})
 
 _MONTH_NAMES = "jan feb mar apr may jun jul aug sep oct nov dec"
@@ -88,9 +82,10 @@ def html_to_text(markup: str) -> str:
 
 
 def plain_text(value: str, is_html: bool) -> str:
-    """A title/author as plain text: HTML reduced to text when `is_html`, else only collapsed."""
+    """A title/author as plain text: HTML reduced to text when `is_html`, else only collapsed;
+    mojibake mended and normalised (see `repair`)."""
     value = value[:_MAX_PLAIN]
-    return storable(html_to_text(value) if is_html else collapse(value))
+    return storable(repair(html_to_text(value) if is_html else collapse(value)))
 
 
 def guess_plain(value: str) -> str:
@@ -98,28 +93,12 @@ def guess_plain(value: str) -> str:
     return plain_text(value, looks_like_html(value[:_MAX_PLAIN]))
 
 
-def split_author(text: str) -> tuple[str, str]:
-    """("Name", "email") from "email (Name)", "Name <email>", "Name" or "email"."""
-    text = text[:_MAX_AUTHOR]
-    match = _EMAIL.search(text) if "@" in text else None
-    if match is None:
-        return guess_plain(text), ""
-    email = match.group(0)
-    name = text.replace(email, "").replace("()", "").replace("<>", "").strip()
-    name = name.removeprefix("(").removesuffix(")").strip()
-    return guess_plain(name), email
-
-
-def first_author(pairs: Iterable[tuple[str, str]]) -> str:
-    """The first author's name, else the first email."""
-    pairs = list(pairs)
-    return next((n for n, _ in pairs if n), "") or next((e for _, e in pairs if e), "")
-
-
 def text_to_html(text: str) -> str:
-    """Literal text as an HTML fragment (escaped; blank lines are paragraphs)."""
+    """Literal text as an HTML fragment (escaped; blank lines are paragraphs, other line breaks
+    are line breaks)."""
     paragraphs = re.split(r"\n\s*\n", html.escape(text.strip(), quote=False))
-    return "".join(f"<p>{p.strip()}</p>" for p in paragraphs if p.strip())
+    lines = ("<br>".join(line.strip() for line in p.strip().split("\n")) for p in paragraphs)
+    return "".join(f"<p>{p}</p>" for p in lines if p)
 
 
 _ABSOLUTE_HTTP = re.compile(r"https?://[^\s/?#]+(?:[/?#][^\s]*)?\Z", re.IGNORECASE)
@@ -138,15 +117,6 @@ def absolute_link(href: str, base: str) -> str:
     except ValueError:
         return ""
     return storable(url) if scheme in _LINK_SCHEMES else ""
-
-
-def base_url(url: str, content_location: str = "") -> str:
-    """The base of a document's relative links: `url`, or Content-Location resolved against it."""
-    location = content_location.strip()
-    try:
-        return urljoin(url, location) if location else url
-    except ValueError:
-        return url
 
 
 def _rfc822(value: str) -> int | None:
@@ -200,79 +170,3 @@ def parse_date(value: str, fallback: DateFallback | None = None) -> int | None:
     if seconds is None and fallback is not None:
         return fallback(value)
     return seconds
-
-
-@dataclass(slots=True)
-class RawItem:
-    """An entry as a parser read it: title/author already plain, everything else raw."""
-
-    guid: str = ""
-    link: str = ""
-    title: str = ""
-    author: str = ""
-    published: int | None = None
-    updated: int | None = None
-    summary: str = ""
-    summary_type: str = "html"  # "html" or "text"
-    content: str = ""
-    content_type: str = "html"
-    enclosures: list[Enclosure | None] = field(default_factory=list)
-    duration: int | None = None  # the episode's itunes:duration (given to its enclosure)
-
-
-def _normalized(raw: RawItem) -> RawItem:
-    """`raw` with summary/content trimmed, deduplicated and of one type."""
-    summary, content = raw.summary.strip(), raw.content.strip()
-    stype, ctype = raw.summary_type, raw.content_type
-    if summary == content:
-        summary = ""  # feedparser copies content into summary; the summary adds nothing
-    if summary and content and stype != ctype:
-        if stype == "text":
-            summary, stype = text_to_html(summary), "html"
-        else:
-            content, ctype = text_to_html(content), "html"
-    return RawItem(
-        guid=storable(raw.guid.strip()),
-        link=storable(raw.link),
-        title=storable(raw.title),
-        author=storable(raw.author),
-        published=raw.published if raw.published is not None else raw.updated,
-        updated=raw.updated,
-        summary=storable(summary),
-        summary_type=stype,
-        content=storable(content),
-        content_type=ctype if content else stype,
-        enclosures=[*merge_enclosures(raw.enclosures, raw.duration)],
-    )
-
-
-def _has_substance(item: RawItem) -> bool:
-    return bool(item.title or item.link or item.summary or item.content or item.enclosures)
-
-
-def finish_items(raws: Sequence[RawItem]) -> tuple[ParsedItem, ...]:
-    """The `ParsedItem`s of a document, in order, with unique stable keys.
-
-    Items with nothing to show (no title, link, summary, content or enclosure) are dropped.
-    """
-    items = [item for item in map(_normalized, raws) if _has_substance(item)]
-    sources = [KeySource(i.guid, i.link, i.title, i.content or i.summary) for i in items]
-    return tuple(_parsed_item(i, key) for i, key in zip(items, assign_keys(sources), strict=True))
-
-
-def _parsed_item(i: RawItem, key: str) -> ParsedItem:
-    enclosures = tuple(e for e in i.enclosures if e is not None)
-    texts = (i.summary, i.content, i.content_type)
-    return ParsedItem(
-        key=storable(key),
-        title=i.title,
-        link=i.link,
-        author=i.author,
-        published=i.published,
-        updated=i.updated,
-        summary=i.summary,
-        content=i.content,
-        content_type=i.content_type,
-        enclosures=enclosures,
-        digest=item_digest(i.title, i.link, i.author, i.updated, texts, enclosures),
-    )

@@ -13,7 +13,8 @@ from typing import Any
 
 from reader.errors import ParseError
 from reader.feeds.charset import charset_param, decode_bytes
-from reader.feeds.fields import RawItem, absolute_link, finish_items, guess_plain, parse_date
+from reader.feeds.fields import absolute_link, guess_plain, parse_date
+from reader.feeds.finish import RawItem, finish_items
 from reader.feeds.media import enclosure
 from reader.models import ParsedFeed
 

@@ -3,10 +3,18 @@
 `parse_feed` is a pure function of its arguments (it runs in worker processes). Steps: JSON Feed
 bodies go to `jsonfeed`; XML is re-encoded as UTF-8 (`charset`); the fast path (`fastxml`, a
 hardened lxml parse: no DTD, no entity expansion, no network) reads RSS, RDF and Atom 1.0;
-anything it does not fully understand (ill-formed XML, undeclared entities, Atom 0.3, markup where
-text belongs, unknown roots) goes to feedparser, on bytes, never a URL. This is the only module
-that imports feedparser, and FeedParserDict never leaves it. Both paths build items with
-`fields`, so they agree on every field (tests hold `_parse_fast` and `_parse_feedparser` to it).
+anything it does not fully understand (ill-formed XML, undeclared entities, Atom 0.3, elements
+it does not replay) goes to feedparser, on bytes, never a URL. This is the only module that
+imports feedparser, and FeedParserDict never leaves it. The fast path replays feedparser's own
+rules (`emulate`) and both paths turn entries into items with `entries`, so they agree on every
+field (tests/core/test_fastpath.py holds `_parse_fast` and `_parse_feedparser` to it, on
+generated documents and on feedparser's own fixtures).
+
+When the document has xml:base attributes feedparser is told its base (as Content-Location), so
+its xml:base handling starts from an absolute, safe base (without one feedparser would let an
+entry's base leak into the entries after it; with one it joins a URL at every element, so it is
+not told when there is nothing to join); and it never resolves ids (a relative guid such as
+"42" stays "42": an item's identity must not depend on the feed's address).
 """
 
 from __future__ import annotations
@@ -24,32 +32,28 @@ from feedparser.datetimes import _parse_date as _feedparser_parse_date
 
 from reader.errors import ParseError
 from reader.feeds.charset import with_charset, xml_to_utf8
+from reader.feeds.emulate import MAX_PERSON
+from reader.feeds.entries import entry_to_raw, feed_link, people, plain_field
 from reader.feeds.fastxml import NotUnderstood, parse_xml
-from reader.feeds.fields import (
-    RawItem,
-    absolute_link,
-    base_url,
-    finish_items,
-    first_author,
-    guess_plain,
-    parse_date,
-    plain_text,
-)
+from reader.feeds.finish import finish_items
 from reader.feeds.jsonfeed import looks_like_json, parse_json_feed
-from reader.feeds.media import enclosure, parse_duration
-from reader.models import Enclosure, ParsedFeed
+from reader.feeds.urls import document_base
+from reader.models import ParsedFeed
 
 MAX_BODY = 32 * 1024 * 1024  # the fetcher stops at 16 MiB; anything larger is refused here
 _COMMENT = rb"<!--(?:(?!-->).)*-->"  # never spans two comments: no exponential backtracking
-_HTML_PAGE = re.compile(
-    rb"(?:<\?xml[^>]{0,200}>\s*)?(?:" + _COMMENT + rb"\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S
+_FIRST_ELEMENT = re.compile(
+    rb"(?:<\?xml[^>]{0,200}>\s*)?(?:" + _COMMENT + rb"\s*)*(<!doctype\s+html\b[^>]{0,1000}>\s*)?"
+    rb"(?:" + _COMMENT + rb"\s*)*<([A-Za-z][\w:.-]{0,40})",
+    re.I | re.S,
 )
+_FEED_ROOTS = frozenset({b"rss", b"feed", b"rdf:rdf", b"channel"})
 _HTML_MESSAGE = "not a feed: the server sent an HTML page"
-_FEEDPARSER_HEADERS = ("content-type", "content-language")  # no base: see _run_feedparser
+_FEEDPARSER_HEADERS = ("content-type", "content-language")
+_BASE_ATTRIBUTE = re.compile(rb"base\s*=", re.IGNORECASE)
 # feedparser looks for an email in an author field with a regex that takes quadratic time (2.5 s
 # for one 32 KB author, however it is written: text, CDATA, entities). Its method is wrapped to
-# cut the field first: tidings reads 512 characters of an author at most anyway.
-_MAX_PERSON = 1024
+# cut the field first (to emulate.MAX_PERSON, which the fast path cuts to as well).
 _HTTP = ("http://", "https://")
 
 
@@ -70,9 +74,9 @@ def parse_feed(body: bytes, headers: Mapping[str, str] | None = None, url: str =
     xml = xml_to_utf8(body, content_type, headers.get("content-language"))
     if not xml.body.strip():
         raise ParseError("empty body")
-    if _HTML_PAGE.match(xml.body, 0, 4096):
+    if _is_html_page(xml.body):
         raise ParseError(_HTML_MESSAGE)
-    base = base_url(url, headers.get("content-location", ""))
+    base = document_base(url, headers.get("content-location", ""))
     try:
         feed = _parse_fast(xml.body, base)
     except NotUnderstood as why:
@@ -83,11 +87,17 @@ def parse_feed(body: bytes, headers: Mapping[str, str] | None = None, url: str =
     return feed
 
 
-def _date(value: str) -> int | None:
-    return parse_date(value, _feedparser_date)
+def _is_html_page(body: bytes) -> bool:
+    """An HTML page rather than a feed: its first element is <html>, or it has an HTML DOCTYPE
+    and its first element is not a feed's (RSS with an XHTML DOCTYPE is a feed)."""
+    found = _FIRST_ELEMENT.match(body, 0, 4096)
+    if found is None:
+        return False
+    first = found.group(2).lower()
+    return first == b"html" or (found.group(1) is not None and first not in _FEED_ROOTS)
 
 
-def _feedparser_date(value: str) -> int | None:
+def _date_fallback(value: str) -> int | None:
     """feedparser's reading of a date in a format `fields.parse_date` does not know."""
     try:
         parsed = _feedparser_parse_date(value)
@@ -100,7 +110,7 @@ def _feedparser_date(value: str) -> int | None:
 
 def _parse_fast(body: bytes, base: str = "") -> ParsedFeed:
     """The fast path (fastxml, lxml) with feedparser's date reader for odd date formats."""
-    return parse_xml(body, base, _date)
+    return parse_xml(body, base, _date_fallback)
 
 
 def _parse_feedparser(
@@ -109,32 +119,34 @@ def _parse_feedparser(
     base: str = "",
     why: NotUnderstood | None = None,
 ) -> ParsedFeed:
-    """The lenient path: feedparser on the (UTF-8) bytes, mapped to our models here."""
-    result = _run_feedparser(body, headers or {})
+    """The lenient path: feedparser on the (UTF-8) bytes, mapped to our models by `entries`."""
+    result = _run_feedparser(body, headers or {}, base)
     version = _s(result, "version")
     entries = [e for e in dict.get(result, "entries") or [] if isinstance(e, dict)]
     if not version and not entries:
         raise ParseError(_nothing_found(headers or {}, why))
     feed = dict.get(result, "feed") or {}
-    feed_author = _fp_author(feed) if version.startswith("atom") else ""
+    feed_author = people(feed) if version.startswith("atom") else ""
     return ParsedFeed(
-        title=_fp_plain(feed, "title"),
-        site_url=absolute_link(_s(feed, "link"), base),
-        items=finish_items([_fp_entry(e, feed_author, base) for e in entries]),
+        title=plain_field(feed, "title"),
+        site_url=feed_link(feed, base),
+        items=finish_items(
+            [entry_to_raw(dict(e), feed_author, base, _date_fallback) for e in entries]
+        ),
         format=f"feedparser:{version or 'unknown'}",
         warning=_bozo_warning(result),
     )
 
 
 def _bounded_author_detail(original: Callable[..., None]) -> Callable[..., None]:
-    """feedparser's _sync_author_detail, with the field it searches cut to _MAX_PERSON."""
+    """feedparser's _sync_author_detail, with the field it searches cut to MAX_PERSON."""
 
     @functools.wraps(original)
     def sync(self: Any, key: str = "author") -> None:
         context = self._get_context()
         value = context.get(key)
-        if isinstance(value, str) and len(value) > _MAX_PERSON:
-            context[key] = value[:_MAX_PERSON]
+        if isinstance(value, str) and len(value) > MAX_PERSON:
+            context[key] = value[:MAX_PERSON]
         original(self, key)
 
     return sync
@@ -143,16 +155,17 @@ def _bounded_author_detail(original: Callable[..., None]) -> Callable[..., None]
 _Mixin = getattr(getattr(feedparser, "mixin", None), "_FeedParserMixin", None)
 if _Mixin is not None and hasattr(_Mixin, "_sync_author_detail"):
     _Mixin._sync_author_detail = _bounded_author_detail(_Mixin._sync_author_detail)
+if _Mixin is not None and isinstance(getattr(_Mixin, "can_be_relative_uri", None), set):
+    _Mixin.can_be_relative_uri = _Mixin.can_be_relative_uri - {"id"}  # ids stay as sent
 
 
-def _run_feedparser(body: bytes, headers: Mapping[str, str]) -> Any:
-    """feedparser on bytes, never a URL, told the charset is UTF-8 (see charset.xml_to_utf8).
-
-    It gets no base URL: it would resolve relative guids against it too ("cn-1" becoming
-    "http://host/cn-1"). Links are resolved here with `absolute_link`, as on the fast path.
-    """
+def _run_feedparser(body: bytes, headers: Mapping[str, str], base: str = "") -> Any:
+    """feedparser on bytes, never a URL, told the charset is UTF-8 (see charset.xml_to_utf8)
+    and the document's base (as its Content-Location)."""
     given = {k: v for k, v in headers.items() if k in _FEEDPARSER_HEADERS}
     given["content-type"] = with_charset(headers.get("content-type", ""), "utf-8")
+    if base and _BASE_ATTRIBUTE.search(body):
+        given["content-location"] = base  # costly for feedparser: only when there is xml:base
     try:
         return feedparser.parse(
             io.BytesIO(body),
@@ -176,66 +189,6 @@ def _s(mapping: Any, key: str) -> str:
     """A string value of a FeedParserDict (plain dict access: none of its key aliasing)."""
     value = dict.get(mapping, key) if isinstance(mapping, dict) else None
     return value if isinstance(value, str) else ""
-
-
-def _fp_kind(mapping: Any) -> str:
-    """ "html" or "text" from a feedparser *_detail/content dict's MIME type."""
-    kind = _s(mapping, "type")
-    return "html" if kind in ("text/html", "application/xhtml+xml") or not kind else "text"
-
-
-def _fp_plain(mapping: Any, key: str) -> str:
-    detail = dict.get(mapping, key + "_detail") or {}
-    return plain_text(_s(mapping, key), _fp_kind(detail) == "html" if detail else False)
-
-
-def _fp_author(mapping: Any) -> str:
-    authors = [a for a in dict.get(mapping, "authors") or [] if isinstance(a, dict)]
-    return first_author((guess_plain(_s(a, "name")), _s(a, "email").strip()) for a in authors)
-
-
-def _fp_entry(entry: Any, feed_author: str, base: str) -> RawItem:
-    link, guid = _s(entry, "link"), _s(entry, "id")
-    if dict.get(entry, "guidislink") and link == guid and not link.startswith(_HTTP):
-        link = ""  # feedparser made a non-web guid (urn:, tag:) the link
-    contents = [c for c in dict.get(entry, "content") or [] if isinstance(c, dict)]
-    first = contents[0] if contents else {}
-    return RawItem(
-        guid=guid,
-        link=absolute_link(link, base),
-        title=_fp_plain(entry, "title"),
-        author=_fp_author(entry) or feed_author,
-        published=_date(_s(entry, "published")),
-        updated=_date(_s(entry, "updated")),
-        summary=_s(entry, "summary"),
-        summary_type=_fp_kind(dict.get(entry, "summary_detail") or {}),
-        content=_s(first, "value"),
-        content_type=_fp_kind(first),
-        enclosures=_fp_enclosures(entry, base),
-        duration=parse_duration(_s(entry, "itunes_duration")),
-    )
-
-
-def _fp_enclosures(entry: Any, base: str) -> list[Enclosure | None]:
-    """Enclosure links (RSS enclosure, Atom rel=enclosure), then Media RSS content."""
-    links = [x for x in dict.get(entry, "links") or [] if isinstance(x, dict)]
-    media = [x for x in dict.get(entry, "media_content") or [] if isinstance(x, dict)]
-    return [
-        *(
-            enclosure(absolute_link(_s(x, "href"), base), _s(x, "type"), _s(x, "length"))
-            for x in links
-            if _s(x, "rel") == "enclosure"
-        ),
-        *(
-            enclosure(
-                absolute_link(_s(x, "url"), base),
-                _s(x, "type"),
-                _s(x, "filesize"),
-                _s(x, "duration"),
-            )
-            for x in media
-        ),
-    ]
 
 
 def _bozo_warning(result: Any) -> str:
