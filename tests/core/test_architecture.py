@@ -36,7 +36,7 @@ def test_core_never_loads_textual_or_rich() -> None:
 
 def test_one_home_module_per_library() -> None:
     """httpx only in feeds/fetch.py, feedparser only in feeds/parse.py, platformdirs in paths.py,
-    wcwidth in cells.py, charset-normalizer in feeds/charset.py."""
+    wcwidth in cells.py, charset-normalizer in feeds/charset.py, ftfy in feeds/repair.py."""
     from pathlib import Path
 
     homes = {
@@ -47,6 +47,7 @@ def test_one_home_module_per_library() -> None:
         "sniffio": set(),  # for httpcore only (pyproject.toml says why)
         "certifi": {"feeds/fetch.py"},  # httpx's CA bundle, read on the first TLS connection
         "charset_normalizer": {"feeds/charset.py"},
+        "ftfy": {"feeds/repair.py"},
     }
     root = Path(__file__).resolve().parents[2] / "reader"
     for path in root.rglob("*.py"):
