@@ -36,10 +36,7 @@ _C1 = re.compile("[\x80-\x9f]")
 _UNDEFINED_1252 = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 _CP1252 = {i: bytes([i]).decode("cp1252") for i in range(0x80, 0xA0) if i not in _UNDEFINED_1252}
 _QUERY = re.compile("&([A-Za-z0-9_]+);")
-_EMAIL = re.compile(
-    r"(([a-zA-Z0-9\_\-\.\+]+)@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|(([a-zA-Z0-9\-]+\.)+))"
-    r"([a-zA-Z]{2,4}|[0-9]{1,3})(\]?))(\?subject=\S+)?"
-)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _NOT_TEXTINPUT = frozenset({"title", "link", "description", "name"})
 _NOT_IMAGE = frozenset({"title", "link", "description", "url", "href", "width", "height"})
 _IN_PERSON = frozenset(
@@ -295,8 +292,9 @@ class Reader:
 
 
 def split_person(author: str) -> dict[str, str]:
-    """A name and an email from an author string, as feedparser's _sync_author_detail parses
-    it ("" parts left out); the string is first cut to MAX_PERSON, as parse.py cuts it."""
+    """A name and an email from an author string ("email (Name)", "Name <email>", "Name",
+    "email"), as feedparser's _sync_author_detail takes them apart ("" parts left out), with a
+    pattern that knows long domains; the string is first cut to MAX_PERSON."""
     author = author[:MAX_PERSON]
     if not author:
         return {}

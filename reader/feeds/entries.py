@@ -20,6 +20,7 @@ keeps of them, so the two paths agree by construction:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,6 +32,10 @@ from reader.models import Enclosure
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _HTTP = ("http://", "https://")
+_VOID_PAIR = re.compile(
+    r"<(area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr)(\s[^<>]*)?></\1>",
+    re.IGNORECASE,
+)
 
 Entry = Mapping[str, Any]
 
@@ -85,8 +90,11 @@ def feed_link(feed: Any, base: str) -> str:
 
 
 def text_value(value: str, detail: Any, base: str) -> tuple[str, str]:
-    """A summary or content value and its kind, its relative links resolved."""
+    """A summary or content value and its kind, its relative links resolved (and inline
+    XHTML's `<br></br>`, as feedparser writes an empty element, made one `<br>`)."""
     value_kind = kind(detail)
+    if value_kind == "html" and value and s(detail, "type") == "application/xhtml+xml":
+        value = _VOID_PAIR.sub(r"<\1\2>", value)
     if value_kind == "html" and value:
         if "<" not in value and "&" not in value and "\n" in value.strip():
             return value, "text"  # plain text with line breaks, sent as "HTML"
