@@ -1,16 +1,24 @@
 """Seeing what other processes do to the store: `tidings add`, `refresh`, `bookmark` or `mark`
 from another shell, or a second reader. The app asks every `[store] watch_seconds` (in a worker
 thread: a PRAGMA read, no I/O while nothing changed) and posts one StoreChanged to the main
-screen, which reads its lists again with the cursor where it was (Lists.reload). The reader's
-own writes are not reported (the screen shows them already; see store/changes.py)."""
+screen, which reads its lists again with the cursor where it was (Lists.reload), and the open
+story's flags (`show_changes`). The reader's own writes are not reported (the screen shows them
+already; see store/changes.py)."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
+from reader.models import Headline
 from reader.store.changes import Changes
 from reader.store.db import Store
 from reader.ui.messages import Result
+
+if TYPE_CHECKING:
+    from reader.ui.screens.main import MainScreen
 
 
 class StoreChanged(Result):
@@ -19,6 +27,32 @@ class StoreChanged(Result):
     def __init__(self, changes: Changes) -> None:
         super().__init__()
         self.changes = changes
+
+
+class StoryFlags(Result):
+    """The open story's row as the store has it now (its read and bookmark flags)."""
+
+    def __init__(self, rows: Sequence[Headline]) -> None:
+        super().__init__()
+        self.rows = rows
+
+
+def show_changes(screen: MainScreen, message: StoreChanged) -> None:
+    """The main screen's answer to a StoreChanged: its lists read again (the cursor stays on
+    its story), and the open story's flags when read marks or bookmarks changed."""
+    screen.lists.reload()
+    item = screen.article.item
+    if item is not None and (message.changes.read or message.changes.bookmarks):
+        store, item_id = screen.ctx.store, item.id
+        screen.runner.work(lambda: StoryFlags(store.headlines_for([item_id])), "story-flags")
+
+
+def show_flags(screen: MainScreen, message: StoryFlags) -> None:
+    """Put the flags on the open story, if it is still the one open."""
+    item = screen.article.item
+    row = message.rows[0] if message.rows else None
+    if item is not None and row is not None and row.id == item.id:
+        screen.article.update_item(replace(item, read=row.read, bookmarked=row.bookmarked))
 
 
 class StoreWatch:

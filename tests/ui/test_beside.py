@@ -110,13 +110,21 @@ async def test_cli_writers_beside_the_open_reader(
         await until(pilot, lambda: screen.totals.bookmarked == marks + 1, "the bookmark")
         assert screen.headlines.current_id == kept
 
+        await pilot.press("enter")  # the cursor's story opens; a bookmark from a shell shows on it
+        await until(pilot, lambda: screen.article.item is not None, "the open story")
+        item = screen.article.item
+        assert item is not None and not item.bookmarked
+        marked = await tidings("bookmark", str(item.id), "--no-fetch")
+        assert marked.returncode == 0, marked
+        await until(pilot, lambda: getattr(screen.article.item, "bookmarked", False), "the star")
+
         removed = await tidings("remove", url)
         assert removed.returncode == 0, removed
         await until(pilot, lambda: "Harbour Gazette 港口报" not in labels(screen), "the removal")
         assert screen.headlines.current_id == kept
     store.checked = False
     store.close()
-    assert bookmarked(path) == {target}
+    assert bookmarked(path) == {target, item.id}
 
 
 async def test_a_write_killed_inside_beside_the_reader(tidings_home: Path, tmp_path: Path) -> None:

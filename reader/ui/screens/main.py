@@ -26,7 +26,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from reader.models import Feed
-from reader.ui import keys
+from reader.ui import keys, watch
 from reader.ui import messages as msg
 from reader.ui.context import ReaderContext
 from reader.ui.control.feeds import FeedActions
@@ -39,7 +39,6 @@ from reader.ui.control.sending import Sending
 from reader.ui.control.summaries import Summaries
 from reader.ui.messages import Notice, Result, StoryWanted
 from reader.ui.sources import ALL, Source, Totals
-from reader.ui.watch import StoreChanged
 from reader.ui.widgets.article import ArticleView
 from reader.ui.widgets.feeds import FeedList
 from reader.ui.widgets.footer import KeyFooter
@@ -101,7 +100,8 @@ class MainScreen(Screen[None]):
             msg.FeedsChanged: self.feed_actions.feeds_changed,
             msg.MarksCounted: self.feed_actions.counted,
             msg.PipeReady: self.sending.ready,
-            StoreChanged: lambda m: self.lists.reload(),  # another process wrote (watch.py)
+            watch.StoreChanged: lambda m: watch.show_changes(self, m),  # another process wrote
+            watch.StoryFlags: lambda m: watch.show_flags(self, m),
         }
         """Which part shows each kind of worker result (a new part adds its own here)."""
 
