@@ -188,6 +188,26 @@ class PipeConfig:
             raise ValueError('format must be "text" or "markdown"')
         if any(not argv or not argv[0].strip() for argv in self.commands):
             raise ValueError('commands: each command is a non-empty list such as ["less"]')
+class NotifyConfig:
+    """[notify]: a notification after a refresh that brought new items (or new items matching
+    a `notify` rule); off by default."""
+
+    command: tuple[str, ...] = ()  # argv, {count} {title} {feed} replaced; never a shell
+    terminal: bool = False  # a terminal notification (OSC 9 / OSC 777) where supported
+    timeout: float = 10.0  # seconds the command may take
+
+    def __post_init__(self) -> None:
+        _positive("timeout", self.timeout)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSpec:
+    """One [[rules]] table as written: `query` in the search language and `action` (read,
+    hide, tag:NAME, bookmark, notify). Checked by reader.rules, which reports a bad one and
+    carries on without it."""
+
+    query: str = ""
+    action: str = ""
 
 
 @dataclass(frozen=True)
@@ -202,6 +222,8 @@ class Config:
     summary: SummaryConfig = field(default_factory=SummaryConfig)
     sync: SyncConfig = field(default_factory=SyncConfig)
     pipe: PipeConfig = field(default_factory=PipeConfig)
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
+    rules: tuple[RuleSpec, ...] = ()  # [[rules]], in file order
     keys: dict[str, str] = field(default_factory=dict)  # action -> key(s), comma separated
     source: Path | None = None
 
@@ -215,6 +237,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "summary": SummaryConfig,
     "sync": SyncConfig,
     "pipe": PipeConfig,
+    "notify": NotifyConfig,
 }
 
 
@@ -267,6 +290,26 @@ def _keys(table: Any) -> dict[str, str]:
     return dict(table)
 
 
+def _rules(tables: Any) -> tuple[RuleSpec, ...]:
+    """[[rules]]: each a table of strings `query` and `action` (their meaning is checked by
+    reader.rules, which reports a rule it cannot use and goes on without it)."""
+    if not isinstance(tables, list):
+        raise ConfigError("config.toml: rules: expected tables ([[rules]])")
+    specs: list[RuleSpec] = []
+    for number, table in enumerate(tables, 1):
+        if not isinstance(table, dict):
+            raise ConfigError(f"config.toml: rules {number}: expected a table ([[rules]])")
+        for key, value in table.items():
+            if key not in ("query", "action"):
+                raise ConfigError(f"config.toml: rules {number}: {key}: unknown key")
+            if not isinstance(value, str):
+                raise ConfigError(
+                    f"config.toml: rules {number}: {key}: expected a string, got {value!r}"
+                )
+        specs.append(RuleSpec(table.get("query", ""), table.get("action", "")))
+    return tuple(specs)
+
+
 def _move_aliases(data: dict[str, Any]) -> None:
     """Keys that moved: [parse] max_items_per_feed is read as [store] max_items_per_feed."""
     parse, store = data.get("parse"), data.setdefault("store", {})
@@ -298,6 +341,8 @@ def _parse(text: str, source: Path | None, label: str) -> Config:
             sections[name] = _section(name, _SECTIONS[name], table)
         elif name == "keys":
             sections[name] = _keys(table)
+        elif name == "rules":
+            sections[name] = _rules(table)
         else:
             raise ConfigError(f"config.toml: {name}: unknown section")
     return Config(**sections, source=source)

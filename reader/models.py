@@ -175,12 +175,24 @@ class FeedResult:
     status: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """What a refresh has to tell (reader.notify): `count` new items (or new items a notify
+    rule matched), the newest one's title and its feed's name (both as the feed wrote them)."""
+
+    count: int
+    title: str
+    feed: str
+
+
 @dataclass(frozen=True)
 class RefreshReport:
-    """The outcome of refreshing a set of feeds."""
+    """The outcome of refreshing a set of feeds; `notice` is set when new items came that a
+    notification should tell about (see reader.notify)."""
 
     results: tuple[FeedResult, ...] = ()
     seconds: float = 0.0
+    notice: Notice | None = None
 
     def count(self, outcome: Outcome) -> int:
         """How many feeds ended with `outcome`."""
@@ -226,6 +238,7 @@ class ItemQuery:
     bookmarked: bool | None = None
     tag: str | None = None
     item_tag: str | None = None  # items carrying this tag of their own (bookmark tags)
+    hidden: bool = False  # True: only the items a rule hid (else they are left out)
     limit: int | None = None
     offset: int = 0
 

@@ -21,6 +21,8 @@ from reader.feeds.fetch import Fetcher
 from reader.feeds.pool import ParsePool
 from reader.fulltext import FullText
 from reader.models import Feed, FeedResult, FetchResult, Outcome, RefreshReport, SyncReport
+from reader.notify import notice_of, notify_wanted
+from reader.rules import RuleRun, Rules, load_rules
 from reader.store.db import Store
 from reader.store.writer import GroupWriter
 
@@ -47,11 +49,19 @@ ProgressCallback = Callable[[Progress], None]
 class Refresher:
     """One refresh run over a set of feeds (create one per run)."""
 
-    def __init__(self, config: Config, store: Store, fetcher: Fetcher, pool: ParsePool) -> None:
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        fetcher: Fetcher,
+        pool: ParsePool,
+        rules: RuleRun | None = None,
+    ) -> None:
         self.config = config
         self.store = store
         self.fetcher = fetcher
         self.pool = pool
+        self.rules = rules  # matched against new items as they are stored (reader.rules)
         self._writer = GroupWriter(store)
         self._not_modified: list[int] = []
 
@@ -136,6 +146,7 @@ class Refresher:
             status=got.status,
             max_items=self.config.store.max_items_per_feed,
             keep_days=self.config.store.keep_days,
+            rules=self.rules,
         )
         return FeedResult(
             feed.url, Outcome.OK, new_items=new, status=got.status, error=parsed.warning
@@ -159,9 +170,10 @@ class Refresher:
 class Service:
     """The core's front door for the CLI and the UI: refreshes over one store."""
 
-    def __init__(self, config: Config, store: Store) -> None:
+    def __init__(self, config: Config, store: Store, rules: Rules | None = None) -> None:
         self.config = config
         self.store = store
+        self.rules = load_rules(config.rules) if rules is None else rules
 
     def parse_pool(self) -> ParsePool:
         """A parser pool sized and timed by the config."""
@@ -194,19 +206,28 @@ class Service:
         reader.fulltext). One refresh runs on a store at a time: StoreBusy, naming the pid,
         while another does."""
         started = time.monotonic()
+        run = self.rule_run()
         with self.store.only_one("refresh"):
             feeds = self.refreshable_feeds(feeds)
-            results = await self._refresh(feeds, progress)
-        return RefreshReport(tuple(results), time.monotonic() - started)
+            results = await self._refresh(feeds, progress, run)
+        notice = notice_of(run, self.rules) if run is not None else None
+        return RefreshReport(tuple(results), time.monotonic() - started, notice)
 
     async def _refresh(
-        self, feeds: Sequence[Feed], progress: ProgressCallback | None
+        self, feeds: Sequence[Feed], progress: ProgressCallback | None, run: RuleRun | None
     ) -> list[FeedResult]:
         with self.parse_pool() as pool:
             if any(not f.gone for f in feeds):
                 pool.start()  # before the first request: forked workers are ready when needed
             async with Fetcher(self.config.fetch) as fetcher:
-                refresher = Refresher(self.config, self.store, fetcher, pool)
+                refresher = Refresher(self.config, self.store, fetcher, pool, run)
                 results = await refresher.run(feeds, progress)
                 await FullText(self.config, self.store, fetcher, pool=pool).backfill()
         return results
+
+    def rule_run(self) -> RuleRun | None:
+        """What a refresh matches new items with: None when there are no rules and nothing
+        to notify (new items then cost nothing more)."""
+        if self.rules.rules or notify_wanted(self.config.notify):
+            return RuleRun(self.rules)
+        return None

@@ -91,7 +91,7 @@ async def add(
                 raise UsageError(f"--pick {pick}: choose 1 to {len(candidates)}")
             chosen = candidates[index]
             feed, created = service.store.add_feed(chosen.url, title=chosen.title, tags=tags)
-            refresher = Refresher(config, service.store, fetcher, pool)
+            refresher = Refresher(config, service.store, fetcher, pool, service.rule_run())
             if got is not None and chosen.url == got.final_url:
                 result = await refresher.ingest(feed, got)
             else:

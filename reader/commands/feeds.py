@@ -50,6 +50,12 @@ def register(subs: Subparsers) -> None:
         metavar="FILE",
         help="newsboat's cache.db: its feeds, stored articles, read state and flags (as bookmarks)",
     )
+    imp.add_argument(
+        "--newsboat-config",
+        type=Path,
+        metavar="FILE",
+        help="newsboat's config: its ignore-article lines become [[rules]] in config.toml",
+    )
     e = command(
         subs,
         "export",
@@ -67,11 +73,17 @@ def register(subs: Subparsers) -> None:
 
 def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
     from reader.commands.sync import sync_before_refresh
+    from reader.notify import send
     from reader.service import Service
 
     with ctx.store() as store:
         synced, sync_failed = sync_before_refresh(ctx, store)
-        report = asyncio.run(Service(ctx.config, store).refresh())
+        service = Service(ctx.config, store)
+        for problem in service.rules.problems:  # a bad rule is left out, never stops a refresh
+            print(f"tidings: {textsafe.one_line(problem)}", file=sys.stderr)
+        report = asyncio.run(service.refresh())
+    for problem in send(ctx.config.notify, report.notice):
+        print(f"tidings: {textsafe.one_line(problem)}", file=sys.stderr)
     if args.verbose:
         for r in report.results:
             detail = f"{r.new_items} new" if r.outcome is Outcome.OK else r.error
@@ -179,12 +191,16 @@ def cmd_remove(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
-    if args.file is None and args.newsboat_cache is None:
-        raise UsageError("import needs a FILE, --newsboat-cache FILE, or both")
+    if args.file is None and args.newsboat_cache is None and args.newsboat_config is None:
+        raise UsageError("import needs a FILE, --newsboat-cache FILE or --newsboat-config FILE")
     if args.file is not None:
         _import_subscriptions(ctx, args.file)
     if args.newsboat_cache is not None:
         _import_newsboat_cache(ctx, args.newsboat_cache)
+    if args.newsboat_config is not None:
+        from reader.commands.rules import import_newsboat_config
+
+        import_newsboat_config(ctx, args.newsboat_config)
     return 0
 
 

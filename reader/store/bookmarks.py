@@ -25,7 +25,10 @@ def set_item_tags(conn: sqlite3.Connection, item_id: int, tags: Iterable[str]) -
 
 def tag_counts(conn: sqlite3.Connection) -> list[tuple[str, int]]:
     """Every item tag in use with how many items carry it, by name."""
-    rows = conn.execute("SELECT tag, count(*) FROM item_tags GROUP BY tag ORDER BY tag")
+    rows = conn.execute(
+        "SELECT tag, count(*) FROM item_tags WHERE item_id NOT IN"
+        " (SELECT id FROM items WHERE hidden = 1) GROUP BY tag ORDER BY tag"
+    )
     return [(r[0], r[1]) for r in rows]
 
 
@@ -80,3 +83,4 @@ def set_full_text(conn: sqlite3.Connection, item_id: int, text: str) -> None:
     """Store an item's extracted full text (and forget that its page ever failed)."""
     conn.execute("UPDATE item_texts SET full_text = ? WHERE item_id = ?", (text, item_id))
     conn.execute("DELETE FROM full_text_failures WHERE item_id = ?", (item_id,))
+

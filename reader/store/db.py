@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import CancelledError
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from reader.errors import StoreBusy
 from reader.models import (
@@ -29,7 +29,7 @@ from reader.models import (
     SearchResult,
 )
 from reader.store import bookmarks as marksql
-from reader.store import changes, integrity, schema
+from reader.store import changes, integrity, ruling, schema
 from reader.store import feeds as feedsql
 from reader.store import items as itemsql
 from reader.store.acts import Acts
@@ -39,6 +39,9 @@ from reader.store.lock import JobLock
 from reader.store.transactions import WRITE_WAIT
 
 MIGRATION_WAIT = 120.0  # seconds an open waits for another process upgrading a large store
+
+if TYPE_CHECKING:
+    from reader.rules import Rule, RuleRun
 
 
 class Store(Acts):
@@ -182,10 +185,13 @@ class Store(Acts):
         max_items: int = 2000,
         keep_days: int = 0,
         now: int | None = None,
+        rules: RuleRun | None = None,
     ) -> int:
         """Write one fetched feed (its channel data and items) and apply retention to it
         (`max_items`, `keep_days`: see items.trim_feed); returns the new-item count. New items
-        are indexed for search in the same transaction (in a batch: at the batch's end)."""
+        are indexed for search in the same transaction (in a batch: at the batch's end). With
+        `rules`, the new items are matched and the rules' actions written in the same
+        transaction (store/ruling.py)."""
         from reader.store import indexing
 
         now = int(time.time()) if now is None else now
@@ -199,6 +205,8 @@ class Store(Acts):
                 conn, feed_id, max_items, current, keep_days=keep_days, now=now
             )
             feedsql.fetched(conn, feed_id, parsed, (etag, last_modified, status), now)
+            if rules is not None and fresh:
+                ruling.apply_new(conn, rules, feed_id, fresh)
             changes.bump(conn, "feeds", *(("items",) if fresh or gone else ()))
         if batching and self._stored is not None:  # this feed's savepoint is released
             self._stored.append((feed_id, fresh))
@@ -288,7 +296,9 @@ class Store(Acts):
 
     def unread_counts(self) -> dict[int, int]:
         """Unread items per feed id."""
-        rows = self._read("SELECT feed_id, count(*) FROM items WHERE read = 0 GROUP BY feed_id")
+        rows = self._read(
+            "SELECT feed_id, count(*) FROM items WHERE read = 0 AND hidden = 0 GROUP BY feed_id"
+        )
         return {r[0]: r[1] for r in rows}
 
     def set_full_text(self, item_id: int, text: str) -> None:
@@ -322,6 +332,13 @@ class Store(Acts):
                 self.conn, bookmarks=bookmarks, feed_urls=feed_urls, since=since, limit=limit,
                 now=int(time.time()) if now is None else now,
             )  # fmt: skip
+
+    def apply_rules(self, rules: Sequence[Rule]) -> list[int]:
+        """Apply rules to every stored item they match (`tidings rules --apply`), in one
+        transaction; how many items each matched."""
+        self.index_pending()
+        with self.transaction(durable=True) as conn:
+            return ruling.apply_stored(conn, rules)
 
     # ---- search (store/search.py; the query language in store/query.py) -------------------
     def search(

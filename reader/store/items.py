@@ -216,7 +216,7 @@ def trim_feed(
 
 
 def _where(query: ItemQuery) -> tuple[str, list[object]]:
-    clauses: list[str] = []
+    clauses: list[str] = ["i.hidden = 1" if query.hidden else "i.hidden = 0"]
     args: list[object] = []
     if query.feed_id is not None:
         clauses.append("i.feed_id = ?")
@@ -231,7 +231,7 @@ def _where(query: ItemQuery) -> tuple[str, list[object]]:
     if query.item_tag is not None:
         clauses.append("i.id IN (SELECT item_id FROM item_tags WHERE tag = ?)")
         args.append(query.item_tag)
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+    return " WHERE " + " AND ".join(clauses), args
 
 
 def _headline(row: sqlite3.Row) -> Headline:

@@ -6,7 +6,7 @@
     feed:NAME          feeds whose title or URL contains NAME (quotes allowed: feed:"BBC News")
     tag:NAME           feeds with this tag
     author:NAME        the author's name has these words
-    is:unread is:read is:bookmarked
+    is:unread is:read is:bookmarked is:hidden   (hidden items, by a rule, are found only so)
     since:2026-11-01 since:7d before:2026-12-01 before:12h   (ages in h, d or w)
     sort:date sort:relevance
 
@@ -61,6 +61,7 @@ class Query:
     not_tags: tuple[str, ...] = ()
     read: bool | None = None
     bookmarked: bool | None = None
+    hidden: bool | None = None  # None: hidden items left out, as with False
     since: int | None = None
     before: int | None = None
     sort: str | None = None  # "date" or "relevance"; None: relevance when there are words
@@ -141,7 +142,9 @@ def _flag(query: Query, value: str, negated: bool) -> Query:
         return replace(query, read=(word == "read") != negated)
     if word in ("bookmarked", "bookmark", "saved"):
         return replace(query, bookmarked=not negated)
-    raise QueryError(f"is: takes unread, read or bookmarked (not {value!r})")
+    if word == "hidden":
+        return replace(query, hidden=not negated)
+    raise QueryError(f"is: takes unread, read, bookmarked or hidden (not {value!r})")
 
 
 def _apply(query: Query, tok: _Token, now: float) -> Query:

@@ -175,6 +175,18 @@ def _feed_filter(conn: sqlite3.Connection, query: Query, plan: Plan) -> None:
             _on_items(plan, "i.feed_id NOT IN LIST", banned)
 
 
+def _hidden_filter(conn: sqlite3.Connection, query: Query, plan: Plan) -> None:
+    """Hidden items (a rule's `hide`) only with is:hidden. A search by words leaves the index
+    alone (no join with the items) as long as nothing is hidden."""
+    if query.hidden:
+        plan.where.append("i.hidden = 1")
+    elif (
+        plan.match is None
+        or conn.execute("SELECT 1 FROM items WHERE hidden = 1 LIMIT 1").fetchone()
+    ):
+        plan.where.append("i.hidden = 0")
+
+
 def _item_filters(query: Query, plan: Plan) -> None:
     if query.read is not None:
         plan.where.append("i.read = 1" if query.read else "i.read = 0")
@@ -211,6 +223,7 @@ def compile_query(conn: sqlite3.Connection, query: Query) -> Plan:
         plan.exclude = " OR ".join(negative)
     _feed_filter(conn, query, plan)
     _item_filters(query, plan)
+    _hidden_filter(conn, query, plan)
     plan.plain = plan.rank == [plan.match] and not plan.where
     return plan
 
@@ -277,6 +290,17 @@ def statement(
     """The statement that counts the matches of `text` (None: nothing can match)."""
     plan = compile_query(conn, parse(text, now))
     return None if plan.empty else count_sql(plan)
+
+
+def matching_ids(conn: sqlite3.Connection, text: str, now: float | None = None) -> list[int]:
+    """The ids of every item matching the query `text`, newest first (for rules --apply)."""
+    from reader.store.searchpage import _source
+
+    plan = compile_query(conn, parse(text, now))
+    if plan.empty:
+        return []
+    source, args = _source(plan, True)
+    return [r[0] for r in conn.execute(f"SELECT i.id {source} ORDER BY i.id DESC", args)]
 
 
 def count_matches(conn: sqlite3.Connection, text: str, now: float | None = None) -> int:

@@ -16,6 +16,7 @@ from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
 from reader.config import Config
+from reader.rules import load_rules
 from reader.store.db import Store
 from reader.textsafe import one_line
 from reader.ui import keys
@@ -76,6 +77,7 @@ class ReaderApp(App[int]):
         file = str(config.source) if config.source else "config.toml"
         keymap, unknown = keys.keymap(config.keys)
         self.problems += [f"{file}: keys.{name}: no such action" for name in unknown]
+        self.problems += load_rules(config.rules).problems  # left out, said once at start
         self.set_keymap(keymap)
         self._set_first_theme(file)
         self.store_watch = StoreWatch(store)

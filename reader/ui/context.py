@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -58,11 +59,15 @@ class LazyService:
         feeds: Sequence[Feed] | None = None,
         progress: ProgressCallback | None = None,
     ) -> RefreshReport:
-        """Refresh through a real Service."""
+        """Refresh through a real Service; then the notification, if one is configured."""
+        from reader.notify import send
         from reader.service import Service
 
         start_process_helpers()
-        return await Service(self.config, self.store).refresh(feeds, progress)
+        report = await Service(self.config, self.store).refresh(feeds, progress)
+        if report.notice is not None:
+            await asyncio.to_thread(send, self.config.notify, report.notice)
+        return report
 
     @property
     def sync_service(self) -> str:

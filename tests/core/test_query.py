@@ -52,7 +52,7 @@ def test_is_read_negated_and_ages() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("is:starred", "is: takes unread, read or bookmarked"),
+        ("is:starred", "is: takes unread, read, bookmarked or hidden"),
         ("since:yesterday", "since: takes a date like 2026-11-01 or an age like 7d"),
         ("before:2026-13-45", "before: takes a date"),
         ("sort:random", "sort: takes date or relevance"),

@@ -1,0 +1,189 @@
+"""What twenty rules cost a refresh (issue 16: at most 10% more on a cold refresh of 500 feeds).
+
+Macro: a cold refresh of the farm (500 feeds x 50 items, every 4th feed Chinese) into a fresh
+home, with no rules and with the twenty rules below, alternating, `runs` times each; the ratio
+pairs each run with rules with the run without beside it (median of the pairs).
+
+Micro, on the farm's own items (its RSS and Chinese Atom fixtures, 25,000 items): the matcher
+in Python on the parsed items (reader.rules: what a refresh does), against asking the search
+index instead (each feed's new items indexed, then one FTS5 query per rule over their ids): the
+choice between the two is made on these figures.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import ROOT, Farm, Run, farm, median_spread, timed
+from reader.models import ParsedItem
+
+RULES: tuple[tuple[str, str], ...] = (  # a killfile and some tagging: a few match often
+    ("bitcoin", "hide"),
+    ("election -storm", "tag:politics"),  # in about a third of the English items
+    ('"wildfire summit"', "notify"),  # the farm's words, seldom side by side
+    ("禁毒", "tag:禁毒"),  # in most Chinese items
+    ("feed:Channel 1 tariff", "read"),
+    ("author:nobody", "hide"),
+    ("-tag:news crossword", "hide"),
+    ("horoscope", "hide"),
+    ("celebrity gossip", "hide"),
+    ('"社区戒毒康复"', "notify"),
+    ("sponsored", "hide"),
+    ("giveaway -museum", "hide"),
+    ("feed:Channel 3", "tag:three"),  # no words: decided by the feed alone
+    ('"press release"', "read"),
+    ("污水检测", "tag:water"),
+    ("quarterly earnings", "hide"),
+    ('"breaking news"', "notify"),
+    ("tag:nothing storm", "read"),
+    ("webinar", "tag:media"),
+    ("since:7d drought", "read"),
+)
+# Worst case for the micro figure: every rule's words are in nearly every item, so every item
+# gets its shown text made and matched word by word.
+COMMON: tuple[tuple[str, str], ...] = tuple(
+    (word, "tag:x") for word in ("election", "storm", "market", "river", "energy", "policy",
+    "school", "budget", "vaccine", "festival", "museum", "court", "reform", "bridge", "summit",
+    "research", "protest", "inflation", "harvest", "禁毒"))  # fmt: skip
+CONFIG = "[fetch]\nconcurrency = 16\nper_host = 16\n[fulltext]\nbookmarks = false\n"
+FIXTURES = ROOT / "tests" / "data" / "feeds"
+
+
+def _config(with_rules: bool) -> str:
+    if not with_rules:
+        return CONFIG
+    tables = "".join(f"[[rules]]\nquery = '{q}'\naction = '{a}'\n" for q, a in RULES)
+    return CONFIG + tables
+
+
+def _cold(f: Farm, work: Path, name: str, with_rules: bool) -> Run:
+    home = work / name
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "config.toml").write_text(_config(with_rules), encoding="utf-8")
+    env = dict(os.environ, TIDINGS_HOME=str(home))
+    cmd = [sys.executable, "-m", "reader"]
+    imported = timed([*cmd, "import", str(f.out / "subscriptions.opml")], env=env)
+    assert imported.code == 0, imported.stdout
+    f.reset()
+    run = timed([*cmd, "refresh", "--json"], env=env)
+    assert run.code == 0, run.stdout
+    return run
+
+
+def _items() -> list[ParsedItem]:
+    """25,000 parsed items like the farm's (its fixtures, repeated)."""
+    from reader.feeds.parse import parse_feed
+
+    items: list[ParsedItem] = []
+    for name in ("farm_rss.xml", "farm_atom_zh.xml", "farm_rss.xml", "farm_rss.xml"):
+        items += parse_feed((FIXTURES / name).read_bytes()).items
+    return (items * (25_000 // len(items) + 1))[:25_000]
+
+
+def _python_us(items: list[ParsedItem], specs: tuple[tuple[str, str], ...]) -> float:
+    from reader.config import RuleSpec
+    from reader.rules import RuleRun, load_rules
+
+    run = RuleRun(load_rules([RuleSpec(q, a) for q, a in specs]))
+    rules = run.feed_rules("Farm Channel 7", "http://127.0.0.1/feed/7.xml", ())
+    started = time.process_time()
+    for item in items:
+        run.match(rules, item, "Farm Channel 7", 1_764_000_000)
+    return (time.process_time() - started) / len(items) * 1e6
+
+
+def micro() -> dict[str, float]:
+    """Microseconds per new item: the Python matcher (these rules, and the worst case), and
+    the index asked instead."""
+    from reader.config import RuleSpec
+    from reader.rules import RuleRun, load_rules
+    from reader.store.search import index_new, register_functions
+    from reader.store.search import phrase as fts_phrase
+
+    items = _items()
+    python_us = _python_us(items, RULES)
+    worst_us = _python_us(items, COMMON)
+    rules = RuleRun(load_rules([RuleSpec(q, a) for q, a in RULES])).rules.rules
+    conn = sqlite3.connect(":memory:")
+    register_functions(conn)
+    conn.execute("CREATE VIRTUAL TABLE search USING fts5(title, author, body, feed, content='',"
+                 " tokenize='unicode61 remove_diacritics 2')")  # fmt: skip
+    words = [" AND ".join(p for t in r.query.include if (p := fts_phrase(t))) for r in rules]
+    expressions = [w for w in words if w]
+    started = time.process_time()
+    with conn:
+        index_new(conn, 1, list(enumerate(items, 1)))
+    index_us = (time.process_time() - started) / len(items) * 1e6
+    started = time.process_time()
+    for first in range(1, len(items), 50):  # one feed's batch of 50 at a time
+        for expression in expressions:
+            conn.execute(
+                "SELECT rowid FROM search WHERE search MATCH ? AND rowid >= ? AND rowid < ?",
+                (expression, first, first + 50),
+            ).fetchall()
+    query_us = (time.process_time() - started) / len(items) * 1e6
+    return {"python_us": python_us, "python_worst_us": worst_us, "index_us": index_us,
+            "index_query_us": query_us}  # fmt: skip
+
+
+def run(runs: int = 3, feeds: int = 500, items: int = 50) -> dict[str, Any]:
+    """Cold refreshes without and with twenty rules, alternating; and the micro figures."""
+    plain: list[Run] = []
+    ruled: list[Run] = []
+    with tempfile.TemporaryDirectory(prefix="tidings-bench-") as tmp:
+        work = Path(tmp)
+        with farm(work, feeds, items) as f:
+            for n in range(runs):
+                first, second = (False, True) if n % 2 == 0 else (True, False)
+                for with_rules in (first, second):
+                    got = _cold(f, work, f"{n}-{with_rules}", with_rules)
+                    (ruled if with_rules else plain).append(got)
+    ratios = [r.wall / p.wall for r, p in zip(ruled, plain, strict=True)]
+    cpu_ratios = [r.cpu / p.cpu for r, p in zip(ruled, plain, strict=True)]
+    return {
+        "feeds": feeds,
+        "items": items,
+        "rules": len(RULES),
+        "plain_wall": median_spread([r.wall for r in plain]),
+        "rules_wall": median_spread([r.wall for r in ruled]),
+        "plain_cpu": statistics.median(r.cpu for r in plain),
+        "rules_cpu": statistics.median(r.cpu for r in ruled),
+        "ratio_wall": statistics.median(ratios),
+        "ratio_cpu": statistics.median(cpu_ratios),
+        "micro": micro(),
+    }
+
+
+def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """The table rows of this benchmark."""
+    label = f"refresh cold + {r['rules']} rules ({r['feeds']}×{r['items']})"
+    (pw, ps), (rw, rs) = r["plain_wall"], r["rules_wall"]
+    ok = "ok" if r["ratio_wall"] <= 1.10 else "MISSED"
+    m = r["micro"]
+    return [
+        (
+            label,
+            f"{rw:.2f} s ±{rs:.2f} (cpu {r['rules_cpu']:.2f} s)",
+            f"no rules {pw:.2f} s ±{ps:.2f} (cpu {r['plain_cpu']:.2f} s)",
+            f"{r['ratio_wall']:.3f}× wall, {r['ratio_cpu']:.3f}× cpu ({ok} ≤1.10×)",
+        ),
+        (
+            "rules matched per new item (python)",
+            f"{m['python_us']:.1f} µs (worst case {m['python_worst_us']:.0f} µs)",
+            f"via the index: {m['index_us']:.1f} µs indexing + {m['index_query_us']:.1f} µs queries",
+            "-",
+        ),
+    ]
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(run(runs=int(sys.argv[1]) if len(sys.argv) > 1 else 3), indent=2))

@@ -1,0 +1,215 @@
+"""Rules: `[[rules]]` in config.toml, a query in the search language and an action.
+
+    [[rules]]
+    query = 'feed:"Tech News" bitcoin -"bitcoin museum"'
+    action = "hide"             # read, hide, tag:NAME, bookmark, notify
+
+Rules apply to the new items a refresh stores, in the transaction that stores them
+(store/ruling.py calls `RuleRun.match`), and to what is stored with `tidings rules --apply` (which
+asks the search index, store/search.py). A rule whose query cannot be read, or whose action is
+unknown, is reported with its number and why and left out: it never stops a refresh.
+
+New items are matched in Python, on the parsed item, as the index would match them
+(reader/rulematch.py): the index is not asked because a feed's first batch is not indexed during
+a refresh, and a query per rule per feed would cost more than the matching (benchmarks/rules.py).
+Every rule sees the item as it arrived (unread, not bookmarked): rules do not see each other's
+actions.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from reader.config import RuleSpec
+from reader.errors import UsageError
+from reader.models import ParsedItem
+from reader.rulematch import ItemText, TermMatcher, term_matcher
+from reader.store.query import Query, Term, parse
+
+ACTIONS = ("read", "hide", "bookmark", "notify")  # and tag:NAME
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """What a rule does: `kind` is read, hide, tag, bookmark or notify (`tag` for tag)."""
+
+    kind: str
+    tag: str = ""
+
+    def __str__(self) -> str:
+        return f"tag:{self.tag}" if self.kind == "tag" else self.kind
+
+
+def parse_action(text: str) -> Action:
+    """An action as written in a rule (UsageError with what would do)."""
+    word = text.strip()
+    if word.lower().startswith("tag:"):
+        tag = " ".join(word[4:].split())
+        if not tag:
+            raise UsageError("action: tag: needs a name (tag:later)")
+        return Action("tag", tag)
+    if word.lower() in ACTIONS:
+        return Action(word.lower())
+    raise UsageError(
+        f"action: {word!r} is not one of read, hide, tag:NAME, bookmark, notify" if word else
+        "action: missing (read, hide, tag:NAME, bookmark or notify)"
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A usable rule: its number in config.toml (from 1), its query and its action."""
+
+    number: int
+    text: str
+    query: Query
+    action: Action
+    include: tuple[TermMatcher, ...] = ()
+    exclude: tuple[TermMatcher, ...] = ()
+    authors: tuple[TermMatcher, ...] = ()
+    not_authors: tuple[TermMatcher, ...] = ()
+    impossible: bool = False  # words were given but none has a letter or digit
+    gate: tuple[str, ...] = ()  # text every match holds (the first word of each include term)
+
+    @property
+    def reads_text(self) -> bool:
+        """Whether the rule looks at the item's words (else feed, date and state only)."""
+        return bool(self.include or self.exclude)
+
+    def applies_to_feed(self, title: str, url: str, tags: Sequence[str]) -> bool:
+        """The rule's feed:, tag:, -feed: and -tag: filters, for one feed."""
+        q = self.query
+        names = (title.casefold(), url.casefold())
+        named = [any(n.casefold() in x for x in names) for n in q.feeds]
+        banned = [any(n.casefold() in x for x in names) for n in q.not_feeds]
+        folded = {t.casefold() for t in tags}
+        if q.feeds and not any(named):
+            return False
+        if q.tags and not any(t.casefold() in folded for t in q.tags):
+            return False
+        return not any(banned) and not any(t.casefold() in folded for t in q.not_tags)
+
+    def matches(self, text: ItemText, published: int) -> bool:
+        """Whether a new item (unread, not bookmarked, not hidden) matches the rule; the feed
+        filters are checked once per feed (`applies_to_feed`)."""
+        q = self.query
+        if self.impossible or q.read or q.bookmarked or q.hidden:
+            return False
+        if (q.since is not None and published < q.since) or (
+            q.before is not None and published >= q.before
+        ):
+            return False
+        if self.authors or self.not_authors:
+            author = text.author
+            if not all(m.search(author) for m in self.authors):
+                return False
+            if any(m.search(author) for m in self.not_authors):
+                return False
+        if not all(m.matches(text) for m in self.include):
+            return False
+        return not any(m.matches(text) for m in self.exclude)
+
+
+def _matchers(terms: Iterable[Term]) -> tuple[TermMatcher, ...]:
+    return tuple(m for t in terms if (m := term_matcher(t)) is not None)
+
+
+def compile_rule(number: int, spec: RuleSpec) -> Rule:
+    """One [[rules]] table as a Rule (UsageError saying what is wrong with it)."""
+    if not spec.query.strip():
+        raise UsageError("query: missing or empty (it would match every item)")
+    try:
+        query = parse(spec.query)
+    except UsageError as exc:
+        raise UsageError(f"query: {exc}") from None
+    action = parse_action(spec.action)
+    include = _matchers(query.include)
+    authors = _matchers(query.authors)
+    typed = query.include or query.authors
+    return Rule(
+        number, spec.query, query, action,
+        include=include, exclude=_matchers(query.exclude),
+        authors=authors, not_authors=_matchers(query.not_authors),
+        impossible=bool(typed) and not (include or authors),
+        gate=tuple(dict.fromkeys(m.first for m in include)),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The usable rules and one line for each that is not (`rule N: why`)."""
+
+    rules: tuple[Rule, ...] = ()
+    problems: tuple[str, ...] = ()
+
+    @property
+    def notifying(self) -> bool:
+        """Whether some rule notifies (then only its matches are notified)."""
+        return any(r.action.kind == "notify" for r in self.rules)
+
+
+def load_rules(specs: Sequence[RuleSpec]) -> Rules:
+    """Compile `[[rules]]`; a rule that cannot be used is reported and left out."""
+    rules: list[Rule] = []
+    problems: list[str] = []
+    for number, spec in enumerate(specs, 1):
+        try:
+            rules.append(compile_rule(number, spec))
+        except UsageError as exc:
+            problems.append(f"config.toml: rule {number} ({spec.query!r}): {exc}")
+    return Rules(tuple(rules), tuple(problems))
+
+
+@dataclass(frozen=True, slots=True)
+class Noted:
+    """A new item for the notification: its title and its feed's."""
+
+    title: str
+    feed: str
+    published: int
+
+
+@dataclass
+class RuleRun:
+    """The rules over one refresh: what matched each new item, and what to notify about.
+    Used from the store's writer thread; read after the refresh."""
+
+    rules: Rules = field(default_factory=Rules)
+    new_items: int = 0
+    notify_matches: int = 0
+    newest: Noted | None = None  # the newest new item
+    newest_notify: Noted | None = None  # the newest item a notify rule matched
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def feed_rules(self, title: str, url: str, tags: Sequence[str]) -> list[Rule]:
+        """The rules whose feed filters let this feed's items through."""
+        return [r for r in self.rules.rules if r.applies_to_feed(title, url, tags)]
+
+    def match(
+        self, rules: Sequence[Rule], item: ParsedItem, feed_title: str, published: int
+    ) -> list[Action]:
+        """The actions of every rule in `rules` that `item` matches (in rule order)."""
+        text = ItemText(item, feed_title)
+        raw = text.raw if any(r.gate for r in rules) else ""
+        actions: list[Action] = []
+        for rule in rules:  # the hot loop of a cold refresh: most rules end at their gate
+            gate = rule.gate
+            if gate and (gate[0] not in raw or any(g not in raw for g in gate[1:])):
+                continue
+            if rule.matches(text, published):
+                actions.append(rule.action)
+        return actions
+
+    def note(self, item: ParsedItem, feed_title: str, published: int, notify: bool) -> None:
+        """Count a new item for the notification (`notify`: a notify rule matched it)."""
+        noted = Noted(item.title, feed_title, published)
+        with self._lock:
+            self.new_items += 1
+            if self.newest is None or published > self.newest.published:
+                self.newest = noted
+            if notify:
+                self.notify_matches += 1
+                if self.newest_notify is None or published > self.newest_notify.published:
+                    self.newest_notify = noted
