@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from benchmarks import extract, paint, refresh, results, search, summary, table
+from benchmarks import extract, paint, refresh, results, rules, search, summary, table
 from benchmarks import sync as sync_bench
 from benchmarks.common import Record
 
@@ -68,6 +68,11 @@ def _sync(o: Options) -> Outcome:
     return {"greader": res, "fever": fever}, records
 
 
+def _rules(o: Options) -> Outcome:
+    res = rules.run(runs=o.runs, feeds=100 if o.quick else 500)
+    return res, rules.records(res)
+
+
 BENCHES: dict[str, Callable[[Options], Outcome]] = {
     "refresh": _refresh,
     "refresh-latency": _refresh_latency,
@@ -76,6 +81,7 @@ BENCHES: dict[str, Callable[[Options], Outcome]] = {
     "search": _search,
     "paint": _paint,
     "sync": _sync,
+    "rules": _rules,
 }
 
 
