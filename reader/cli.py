@@ -17,6 +17,7 @@ from reader.commands import completion as completion_commands
 from reader.commands import feeds as feed_commands
 from reader.commands import items as item_commands
 from reader.commands import manage as manage_commands
+from reader.commands import pages as page_commands
 from reader.commands import rules as rule_commands
 from reader.commands import search as search_commands
 from reader.commands import sync as sync_commands
@@ -35,7 +36,8 @@ def build_parser() -> Parser:
         subs, "demo", "open the reader on bundled offline demo feeds", "tidings demo", open_demo
     )
     for module in (feed_commands, item_commands, article_commands, completion_commands,
-                   search_commands, sync_commands, manage_commands, rule_commands):  # fmt: skip
+                   search_commands, sync_commands, manage_commands, rule_commands,
+                   page_commands):  # fmt: skip
         module.register(subs)
     return p
 

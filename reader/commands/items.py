@@ -72,6 +72,9 @@ def register(subs: Subparsers) -> None:
     bs.add_argument("--export", type=Path, metavar="DIR", help="write Markdown files into DIR")
     bs.add_argument("--tag", metavar="T", help="only bookmarks with this tag")
     bs.add_argument("--tags", action="store_true", help="list the tags in use")
+    bs.add_argument(
+        "--json", action="store_true", help="a JSON array: the fields of list --json, and tags"
+    )
 
 
 def _print_headlines(rows: list[Headline], as_json: bool) -> None:
@@ -120,6 +123,10 @@ def cmd_bookmarks(ctx: Context, args: argparse.Namespace) -> int:
                     out(f"{count:>7} {textsafe.one_line(tag)}")
                 return 0
             rows = store.headlines(ItemQuery(bookmarked=True, item_tag=args.tag))
+            if args.json:
+                tags = store.item_tags([h.id for h in rows])
+                emit_json([headline_json(h) | {"tags": tags.get(h.id, [])} for h in rows])
+                return 0
             if args.export is None:
                 _print_headlines(rows, False)
                 if not rows:
@@ -145,7 +152,9 @@ def _salvage_bookmarks(ctx: Context, args: argparse.Namespace, damage: str) -> i
     lost = f"; {got.unreadable} could not be read" if got.unreadable else ""
     print(f"tidings: salvaged {len(items)} bookmarks from the damaged database{lost}",
           file=sys.stderr)  # fmt: skip
-    if args.export is None:
+    if args.json:
+        emit_json([headline_json(_headline(i)) | {"tags": list(i.tags)} for i in items])
+    elif args.export is None:
         _print_headlines([_headline(i) for i in items], False)
     else:
         _export(items, args.export)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 
 def clean_tags(tags: Iterable[str]) -> list[str]:
@@ -84,3 +84,40 @@ def set_full_text(conn: sqlite3.Connection, item_id: int, text: str) -> None:
     conn.execute("UPDATE item_texts SET full_text = ? WHERE item_id = ?", (text, item_id))
     conn.execute("DELETE FROM full_text_failures WHERE item_id = ?", (item_id,))
 
+
+SAVED_PAGES = "tidings:saved-pages"  # the source of saved pages: a feed never subscribed
+
+
+def saved_pages_feed(conn: sqlite3.Connection, now: int) -> int:
+    """The id of the "Saved pages" source, made on first use (never subscribed: never
+    refreshed, never in the feed list; its items are bookmarks)."""
+    row = conn.execute("SELECT id FROM feeds WHERE url = ?", (SAVED_PAGES,)).fetchone()
+    if row is not None:
+        return int(row[0])
+    cur = conn.execute(
+        "INSERT INTO feeds (url, title, subscribed, added) VALUES (?, 'Saved pages', 0, ?)",
+        (SAVED_PAGES, now),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def add_item_tags(conn: sqlite3.Connection, item_id: int, tags: Iterable[str]) -> None:
+    """Add tags to an item's own."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO item_tags (item_id, tag) VALUES (?, ?)",
+        [(item_id, tag) for tag in clean_tags(tags)],
+    )
+
+
+def tags_of(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The own tags of these items, sorted (items without tags are left out)."""
+    found: dict[int, list[str]] = {}
+    for start in range(0, len(item_ids), 500):
+        chunk = list(item_ids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT item_id, tag FROM item_tags WHERE item_id IN ({marks}) ORDER BY tag", chunk
+        )
+        for item_id, tag in rows:
+            found.setdefault(item_id, []).append(tag)
+    return found

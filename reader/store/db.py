@@ -312,6 +312,32 @@ class Store(Acts):
             return marksql.full_text_failed(conn, item_id, error, now or int(time.time()))
 
     # ---- bookmark tags and full text (SQL in store/bookmarks.py; the acts in acts.py) -----
+    def save_page(
+        self, item: ParsedItem, full_text: str, tags: Iterable[str] = (), *, now: int
+    ) -> tuple[int, bool]:
+        """Keep a page's story as a bookmark of the "Saved pages" source (reader.saving):
+        (its item id, whether that address was saved before). Indexed for search at once."""
+        from reader.store import indexing
+
+        with self.transaction(durable=True) as conn:
+            feed_id = marksql.saved_pages_feed(conn, now)
+            fresh = itemsql.upsert_items(conn, feed_id, [item], now, queue=False)
+            indexing.index_new(conn, feed_id, fresh)
+            row = conn.execute(
+                "SELECT id FROM items WHERE feed_id = ? AND key = ?", (feed_id, item.key)
+            ).fetchone()
+            item_id = int(row[0])
+            conn.execute("UPDATE items SET bookmarked = 1, hidden = 0 WHERE id = ?", (item_id,))
+            marksql.set_full_text(conn, item_id, full_text)
+            marksql.add_item_tags(conn, item_id, tags)
+            changes.bump(conn, "items")
+        return item_id, not fresh
+
+    def item_tags(self, item_ids: Sequence[int]) -> dict[int, list[str]]:
+        """The own tags (bookmark tags) of these items, sorted; items without are left out."""
+        with self._reading() as conn:
+            return marksql.tags_of(conn, item_ids)
+
     def item_tag_counts(self) -> list[tuple[str, int]]:
         """Every item tag in use and how many items carry it."""
         with self._reading():
