@@ -18,6 +18,7 @@ from reader.commands import feeds as feed_commands
 from reader.commands import items as item_commands
 from reader.commands import manage as manage_commands
 from reader.commands import pages as page_commands
+from reader.commands import podcasts as podcast_commands
 from reader.commands import rules as rule_commands
 from reader.commands import search as search_commands
 from reader.commands import sync as sync_commands
@@ -37,7 +38,7 @@ def build_parser() -> Parser:
     )
     for module in (feed_commands, item_commands, article_commands, completion_commands,
                    search_commands, sync_commands, manage_commands, rule_commands,
-                   page_commands):  # fmt: skip
+                   page_commands, podcast_commands):  # fmt: skip
         module.register(subs)
     return p
 

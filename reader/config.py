@@ -200,6 +200,23 @@ class NotifyConfig:
         _positive("timeout", self.timeout)
 
 
+@dataclass(frozen=True)
+class EnclosuresConfig:
+    """[enclosures]: podcast episodes and other media files items carry (reader/downloads.py)."""
+
+    dir: str = ""  # where downloads go; "": the data directory's "enclosures" folder
+    player: tuple[str, ...] = ()  # argv; {url} or {file}: the downloaded file, else the URL
+    concurrency: int = 2  # files downloaded at once
+    max_bytes: int = 2048 * MIB  # cap on one file
+    timeout: float = 3600.0  # seconds one download may take in all ([fetch] timeout: silence)
+    auto: tuple[str, ...] = ()  # feed URLs whose new episodes are downloaded after a refresh
+    keep: int = 5  # of a feed's auto-downloaded episodes, the newest this many are kept
+
+    def __post_init__(self) -> None:
+        for name in ("concurrency", "max_bytes", "timeout", "keep"):
+            _positive(name, getattr(self, name))
+
+
 @dataclass(frozen=True, slots=True)
 class RuleSpec:
     """One [[rules]] table as written: `query` in the search language and `action` (read,
@@ -223,6 +240,7 @@ class Config:
     sync: SyncConfig = field(default_factory=SyncConfig)
     pipe: PipeConfig = field(default_factory=PipeConfig)
     notify: NotifyConfig = field(default_factory=NotifyConfig)
+    enclosures: EnclosuresConfig = field(default_factory=EnclosuresConfig)
     rules: tuple[RuleSpec, ...] = ()  # [[rules]], in file order
     keys: dict[str, str] = field(default_factory=dict)  # action -> key(s), comma separated
     source: Path | None = None
@@ -238,6 +256,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "sync": SyncConfig,
     "pipe": PipeConfig,
     "notify": NotifyConfig,
+    "enclosures": EnclosuresConfig,
 }
 
 

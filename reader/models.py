@@ -176,6 +176,31 @@ class FeedResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Download:
+    """An enclosure queued for download, downloading, done or failed (reader/downloads.py).
+
+    `path` is relative to `[enclosures] dir`; `size` bytes are on disk (in `path` + ".part"
+    until it is done), of `total` when known. `title`/`feed_title` are the item's and its
+    feed's, as the feed wrote them."""
+
+    item_id: int
+    url: str
+    path: str
+    state: str  # "queued", "done", "failed"
+    size: int = 0
+    total: int | None = None
+    error: str = ""
+    auto: bool = False
+    added: int = 0
+    finished: int | None = None
+    title: str = ""
+    feed_title: str = ""
+    type: str = ""
+    feed_url: str = ""
+    published: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Notice:
     """What a refresh has to tell (reader.notify): `count` new items (or new items a notify
     rule matched), the newest one's title and its feed's name (both as the feed wrote them)."""

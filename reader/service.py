@@ -203,13 +203,15 @@ class Service:
     ) -> RefreshReport:
         """Refresh `feeds` (default: every feed tidings fetches itself) and report each
         outcome; then fetch the full text that bookmarks and full-text feeds still lack (see
-        reader.fulltext). One refresh runs on a store at a time: StoreBusy, naming the pid,
-        while another does."""
-        started = time.monotonic()
+        reader.fulltext), and the new episodes of `[enclosures] auto` feeds. One refresh runs
+        on a store at a time: StoreBusy, naming the pid, while another does."""
+        started, since = time.monotonic(), int(time.time())
         run = self.rule_run()
         with self.store.only_one("refresh"):
             feeds = self.refreshable_feeds(feeds)
             results = await self._refresh(feeds, progress, run)
+            if self.config.enclosures.auto:
+                await self.auto_download(since)
         notice = notice_of(run, self.rules) if run is not None else None
         return RefreshReport(tuple(results), time.monotonic() - started, notice)
 
@@ -224,6 +226,14 @@ class Service:
                 results = await refresher.run(feeds, progress)
                 await FullText(self.config, self.store, fetcher, pool=pool).backfill()
         return results
+
+    async def auto_download(self, since: int) -> None:
+        """The new episodes of `[enclosures] auto` feeds, downloaded (reader/downloads.py);
+        a failed one is left in the queue to resume."""
+        from reader.downloads import Downloads, root_dir
+
+        root = root_dir(self.config, self.store.path.parent)
+        await Downloads(self.config, self.store, root).auto_download(since)
 
     def rule_run(self) -> RuleRun | None:
         """What a refresh matches new items with: None when there are no rules and nothing

@@ -278,6 +278,24 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "DROP INDEX IF EXISTS items_unread_feed",
         "CREATE INDEX items_unread_feed ON items(feed_id) WHERE read = 0 AND hidden = 0",
     ),
+    # downloads of enclosures (reader/downloads.py): the queue, what finished where (a path
+    # relative to [enclosures] dir), what failed and why; `auto` when [enclosures] auto queued it
+    (
+        """CREATE TABLE downloads (
+            item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+            url TEXT NOT NULL,
+            path TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'queued',
+            size INTEGER NOT NULL DEFAULT 0,
+            total INTEGER,
+            error TEXT NOT NULL DEFAULT '',
+            auto INTEGER NOT NULL DEFAULT 0,
+            added INTEGER NOT NULL,
+            finished INTEGER,
+            PRIMARY KEY (item_id, url)
+        ) WITHOUT ROWID""",
+        "CREATE UNIQUE INDEX downloads_path ON downloads(path)",
+    ),
 )
 
 LATEST = len(MIGRATIONS)

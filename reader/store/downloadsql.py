@@ -1,0 +1,93 @@
+"""Downloads of enclosures on an open connection (used by store.db.Store; reader/downloads.py
+decides what to download and does it)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+from reader.models import Download
+
+_COLUMNS = (
+    "d.item_id, d.url, d.path, d.state, d.size, d.total, d.error, d.auto, d.added, d.finished,"
+    " i.title, f.title AS feed_title, f.url AS feed_url, i.published,"
+    " coalesce((SELECT e.type FROM enclosures e WHERE e.item_id = d.item_id AND e.url = d.url"
+    " LIMIT 1), '') AS type"
+)
+_FROM = " FROM downloads d JOIN items i ON i.id = d.item_id JOIN feeds f ON f.id = i.feed_id"
+
+
+def _download(row: sqlite3.Row) -> Download:
+    return Download(
+        item_id=row["item_id"], url=row["url"], path=row["path"], state=row["state"],
+        size=row["size"], total=row["total"], error=row["error"], auto=bool(row["auto"]),
+        added=row["added"], finished=row["finished"], title=row["title"],
+        feed_title=row["feed_title"], type=row["type"], feed_url=row["feed_url"],
+        published=row["published"],
+    )  # fmt: skip
+
+
+def select(
+    conn: sqlite3.Connection, where: str = "1", args: Sequence[object] = ()
+) -> list[Download]:
+    """Downloads matching a WHERE clause (a constant fragment), oldest queued first."""
+    rows = conn.execute(f"SELECT {_COLUMNS}{_FROM} WHERE {where} ORDER BY d.added, d.path", args)
+    return [_download(r) for r in rows]
+
+
+def path_taken(conn: sqlite3.Connection, path: str, item_id: int, url: str) -> bool:
+    """Whether another download already uses `path`."""
+    row = conn.execute(
+        "SELECT 1 FROM downloads WHERE path = ? AND NOT (item_id = ? AND url = ?)",
+        (path, item_id, url),
+    ).fetchone()
+    return row is not None
+
+
+def queue(
+    conn: sqlite3.Connection, item_id: int, url: str, path: str, now: int, auto: bool
+) -> None:
+    """Queue a download (again, when it failed; a finished or queued one stays as it is)."""
+    conn.execute(
+        "INSERT INTO downloads (item_id, url, path, state, auto, added) VALUES (?, ?, ?,"
+        " 'queued', ?, ?) ON CONFLICT (item_id, url) DO UPDATE SET state = 'queued', error = ''"
+        " WHERE state = 'failed'",
+        (item_id, url, path, int(auto), now),
+    )
+
+
+def record(
+    conn: sqlite3.Connection,
+    item_id: int,
+    url: str,
+    state: str,
+    size: int,
+    total: int | None,
+    error: str,
+    now: int,
+) -> None:
+    """How a download attempt ended."""
+    conn.execute(
+        "UPDATE downloads SET state = ?, size = ?, total = ?, error = ?, finished = ?"
+        " WHERE item_id = ? AND url = ?",
+        (state, size, total, error[:500], now if state == "done" else None, item_id, url),
+    )
+
+
+def forget(conn: sqlite3.Connection, keys: Sequence[tuple[int, str]]) -> None:
+    """Remove downloads from the list (their files are the caller's business)."""
+    conn.executemany("DELETE FROM downloads WHERE item_id = ? AND url = ?", keys)
+
+
+def new_episodes(conn: sqlite3.Connection, feed_urls: Sequence[str], since: int) -> list[int]:
+    """Items of these feeds first seen since `since` that carry an audio or video enclosure,
+    newest first."""
+    marks = ",".join("?" * len(feed_urls)) or "NULL"
+    rows = conn.execute(
+        "SELECT i.id FROM items i JOIN feeds f ON f.id = i.feed_id"
+        f" WHERE f.url IN ({marks}) AND i.first_seen >= ? AND EXISTS (SELECT 1 FROM enclosures e"
+        " WHERE e.item_id = i.id AND (e.type LIKE 'audio/%' OR e.type LIKE 'video/%'))"
+        " ORDER BY i.published DESC, i.id DESC",
+        (*feed_urls, since),
+    )
+    return [r[0] for r in rows]
