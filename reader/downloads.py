@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+
 from reader.config import Config
 from reader.errors import UsageError
 from reader.models import Download
