@@ -364,6 +364,8 @@ class ApiClient:
                 return replace(got, error=f"undecodable body: {exc}")
         finally:
             await resp.aclose()
+
+
 # ---- downloading a file (podcast episodes: reader/downloads.py) ------------------------------
 
 CHUNK = 64 * 1024

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from reader.models import ParsedItem
 from reader.rules import Action, Rule, RuleRun
+from reader.store import syncsql
 from reader.store.bookmarks import clean_tags
 
 _UPDATES = {
@@ -17,12 +18,15 @@ _UPDATES = {
     "hide": "UPDATE items SET hidden = 1 WHERE id = ?",
     "bookmark": "UPDATE items SET bookmarked = 1 WHERE id = ?",
 }
+_SYNCED = {"read": "read", "bookmark": "starred"}
 
 
 def act(conn: sqlite3.Connection, action: Action, ids: Sequence[int]) -> None:
     """Carry out one action on these items (notify writes nothing)."""
     if action.kind in _UPDATES:
         conn.executemany(_UPDATES[action.kind], [(i,) for i in ids])
+        if action.kind in _SYNCED:  # told to a sync server, as a person's own marks are
+            syncsql.queue_items(conn, ids, _SYNCED[action.kind], True)
     elif action.kind == "tag":
         tag = clean_tags([action.tag])
         conn.executemany(
