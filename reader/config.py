@@ -188,6 +188,9 @@ class PipeConfig:
             raise ValueError('format must be "text" or "markdown"')
         if any(not argv or not argv[0].strip() for argv in self.commands):
             raise ValueError('commands: each command is a non-empty list such as ["less"]')
+
+
+@dataclass(frozen=True)
 class NotifyConfig:
     """[notify]: a notification after a refresh that brought new items (or new items matching
     a `notify` rule); off by default."""

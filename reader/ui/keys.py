@@ -95,6 +95,10 @@ ACTIONS: tuple[Action, ...] = (
            show=12),
     Action("search_save", "ctrl+s", "Save search", "Save the search typed (the search bar)",
            ("search",), show=13),
+    Action("enclosures", "E", "Enclosures",
+           "The story's enclosures (podcast episodes): play one or download it", ("story",)),
+    Action("downloads", "P", "Downloads", "The download queue, a progress bar per file"),
+    Action("save_page", "W", "Save page", "Save a web page's story by its address (a bookmark)"),
     Action("cycle_theme", "t", "Theme", "Switch to the next theme", target="app.", show=9),
     Action("help", "question_mark", "Help", "Show every key", show=5),
     Action("quit", "q", "Quit", "Quit tidings", target="app.", show=6),
@@ -121,6 +125,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("In the feed pane", ("add_feed", "remove_feed", "rename_feed", "feed_tags", "import_feeds",
                           "export_feeds", "sort_feeds")),
     ("The search bar", ("search_results", "search_save")),
+    ("Podcasts and pages", ("enclosures", "downloads", "save_page")),
 )  # fmt: skip
 
 

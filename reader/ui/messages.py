@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from reader.models import Feed, Headline, Item, Snippet
+from reader.models import Download, Enclosure, Feed, Headline, Item, Snippet
 from reader.ui.sources import Source, Totals
 
 if TYPE_CHECKING:
@@ -319,6 +319,31 @@ class RefreshFinished(Result):
         self.error = error
         self.synced = synced
         self.sync_error = sync_error
+
+
+class EnclosuresLoaded(Result):
+    """A story's enclosures, and what was downloaded of them (for the `E` list)."""
+
+    def __init__(
+        self,
+        item_id: int,
+        title: str,
+        enclosures: tuple[Enclosure, ...],
+        downloads: list[Download],
+    ) -> None:
+        super().__init__()
+        self.item_id = item_id
+        self.title = title
+        self.enclosures = enclosures
+        self.downloads = downloads
+
+
+class DownloadsListed(Message):
+    """The download queue as stored (for the `P` view)."""
+
+    def __init__(self, downloads: list[Download]) -> None:
+        super().__init__()
+        self.downloads = downloads
 
 
 class Notice(Result):

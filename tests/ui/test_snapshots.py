@@ -75,6 +75,8 @@ SCREENS = {
     "tags": ("B",),
     "feeds": ("h",),
     "paged": ("enter", "space"),
+    "downloads": ("P",),
+    "save-page": ("W",),
 }
 
 

@@ -25,6 +25,7 @@ TITLES = {  # what a group of jobs does, as the title of its error
     "jump": "Next unread", "state": "Saving settings", "browser": "Browser",
     "refresh": "Refresh", "fulltext": "Full story", "digest": "Digest", "count": "Counting",
     "subscribe": "Subscribing", "pipe": "Pipe", "save": "Saving the story",
+    "enclosures": "Enclosures", "downloads": "Downloads", "save-page": "Save page",
 }  # fmt: skip
 
 

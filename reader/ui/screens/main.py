@@ -31,6 +31,7 @@ from reader.ui import messages as msg
 from reader.ui.context import ReaderContext
 from reader.ui.control.feeds import FeedActions
 from reader.ui.control.lists import Lists
+from reader.ui.control.podcasts import Podcasts
 from reader.ui.control.reading import Reading
 from reader.ui.control.refreshing import Refreshing
 from reader.ui.control.runner import Runner
@@ -104,6 +105,7 @@ class MainScreen(Screen[None]):
             watch.StoryFlags: lambda m: watch.show_flags(self, m),
         }
         """Which part shows each kind of worker result (a new part adds its own here)."""
+        self.podcasts = Podcasts(self)  # E, P and W: adds its story key and its result route
 
     def compose(self) -> ComposeResult:
         """The panes, the status line, the footer (the search bar comes when wanted)."""
@@ -288,6 +290,14 @@ class MainScreen(Screen[None]):
             self.show_pane(PANES[index])
 
     # ---- the screen's keys --------------------------------------------------------------
+    def action_downloads(self) -> None:
+        """P: the download queue."""
+        self.podcasts.show_queue()
+
+    def action_save_page(self) -> None:
+        """W: save a web page by its address."""
+        self.podcasts.save_page()
+
     def action_next_pane(self) -> None:
         """Tab: the next pane."""
         self._step_pane(1, wrap=True)
