@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reader.models import ParsedItem
@@ -45,6 +46,23 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", stripped)  # Hangul syllables come back whole
 
 
+def raw_text(item: ParsedItem, feed_title: str = "") -> str:
+    """The item's fields folded as they came (the entities of HTML bodies decoded), NUL between
+    them: title, author, summary, content, and the feed's title."""
+    summary, content = item.summary, item.content
+    if item.content_type != "text":  # the index decodes HTML bodies, reads the rest as is
+        summary = html.unescape(summary) if "&" in summary else summary
+        content = html.unescape(content) if "&" in content else content
+    return fold(f"{item.title}\x00{item.author}\x00{summary}\x00{content}\x00{feed_title}")
+
+
+def words_held(item: ParsedItem, words: Sequence[str]) -> tuple[int, ...]:
+    """Which of `words` (folded) the item's raw text holds, by index: worked out in the parser
+    process, so that the refresh's own process only looks the rules' gates up (rules.py)."""
+    raw = raw_text(item)
+    return tuple(n for n, word in enumerate(words) if word in raw)
+
+
 class ItemText:
     """An item's fields as the matchers read them: `raw` (cheap) and `whole` (the shown text,
     made only when a match on `raw` cannot decide), each folded once and only when asked."""
@@ -66,13 +84,7 @@ class ItemText:
         """Title, author, summary, content and feed title folded as they came (the entities
         of HTML bodies decoded), NUL between them."""
         if self._raw is None:
-            i = self._item
-            summary, content = i.summary, i.content
-            if i.content_type != "text":  # the index decodes HTML bodies, reads the rest as is
-                summary = html.unescape(summary) if "&" in summary else summary
-                content = html.unescape(content) if "&" in content else content
-            self._raw = fold(f"{i.title}\x00{i.author}\x00{summary}\x00{content}\x00"
-                             f"{self.feed_title}")  # fmt: skip
+            self._raw = raw_text(self._item, self.feed_title)
         return self._raw
 
     def _layout(self) -> None:

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reader.config import RuleSpec
 from reader.errors import UsageError
 from reader.models import ParsedItem
-from reader.rulematch import ItemText, TermMatcher, term_matcher
+from reader.rulematch import ItemText, TermMatcher, fold, term_matcher
 from reader.store.query import Query, Term, parse
 
 ACTIONS = ("read", "hide", "bookmark", "notify")  # and tag:NAME
@@ -72,6 +72,7 @@ class Rule:
     not_authors: tuple[TermMatcher, ...] = ()
     impossible: bool = False  # words were given but none has a letter or digit
     gate: tuple[str, ...] = ()  # text every match holds (the first word of each include term)
+    gate_ids: tuple[int, ...] = ()  # the same, as indices into Rules.words
 
     @property
     def reads_text(self) -> bool:
@@ -143,6 +144,8 @@ class Rules:
 
     rules: tuple[Rule, ...] = ()
     problems: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()  # every rule's gate words, once each (parser processes look
+    # for them in each new item: ParsedItem.words)
 
     @property
     def notifying(self) -> bool:
@@ -159,7 +162,10 @@ def load_rules(specs: Sequence[RuleSpec]) -> Rules:
             rules.append(compile_rule(number, spec))
         except UsageError as exc:
             problems.append(f"config.toml: rule {number} ({spec.query!r}): {exc}")
-    return Rules(tuple(rules), tuple(problems))
+    words = tuple(dict.fromkeys(g for r in rules for g in r.gate))
+    index = {w: n for n, w in enumerate(words)}
+    gated = (replace(r, gate_ids=tuple(index[g] for g in r.gate)) for r in rules)
+    return Rules(tuple(gated), tuple(problems), words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +188,7 @@ class RuleRun:
     newest: Noted | None = None  # the newest new item
     newest_notify: Noted | None = None  # the newest item a notify rule matched
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _titles: dict[str, set[int]] = field(default_factory=dict, repr=False)
 
     def feed_rules(self, title: str, url: str, tags: Sequence[str]) -> list[Rule]:
         """The rules whose feed filters let this feed's items through."""
@@ -192,15 +199,30 @@ class RuleRun:
     ) -> list[Action]:
         """The actions of every rule in `rules` that `item` matches (in rule order)."""
         text = ItemText(item, feed_title)
-        raw = text.raw if any(r.gate for r in rules) else ""
         actions: list[Action] = []
-        for rule in rules:  # the hot loop of a cold refresh: most rules end at their gate
+        if item.words is not None:  # the parser process found which gate words it holds
+            held = set(item.words) | self._title_words(feed_title)
+            for rule in rules:  # the hot loop of a cold refresh: most rules end at their gate
+                if all(g in held for g in rule.gate_ids) and rule.matches(text, published):
+                    actions.append(rule.action)
+            return actions
+        raw = text.raw if any(r.gate for r in rules) else ""
+        for rule in rules:
             gate = rule.gate
             if gate and (gate[0] not in raw or any(g not in raw for g in gate[1:])):
                 continue
             if rule.matches(text, published):
                 actions.append(rule.action)
         return actions
+
+    def _title_words(self, feed_title: str) -> set[int]:
+        """The gate words a feed's title holds (a word may match an item by its feed's name)."""
+        found = self._titles.get(feed_title)
+        if found is None:
+            folded = fold(feed_title)
+            found = {n for n, w in enumerate(self.rules.words) if w in folded}
+            self._titles[feed_title] = found
+        return found
 
     def note(self, item: ParsedItem, feed_title: str, published: int, notify: bool) -> None:
         """Count a new item for the notification (`notify`: a notify rule matched it)."""

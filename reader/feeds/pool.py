@@ -24,7 +24,7 @@ import threading
 import zlib
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING
@@ -46,7 +46,12 @@ WORKER_MEMORY = 2 * GIB  # address-space limit of one parser process
 
 
 def _decode_and_parse(
-    body: bytes, headers: dict[str, str], url: str, encoding: str, cap: int
+    body: bytes,
+    headers: dict[str, str],
+    url: str,
+    encoding: str,
+    cap: int,
+    words: tuple[str, ...] = (),
 ) -> ParsedFeed:
     if encoding:
         try:
@@ -55,7 +60,13 @@ def _decode_and_parse(
             raise ParseError(f"body larger than {cap / 2**20:g} MiB once decompressed") from None
         except (ValueError, zlib.error) as exc:
             raise ParseError(f"undecodable body: {exc}") from None
-    return with_index(parse_feed(body, headers, url))
+    parsed = with_index(parse_feed(body, headers, url))
+    if not words:
+        return parsed
+    from reader.rulematch import words_held  # which rules' words each item holds
+
+    items = tuple(replace(i, words=words_held(i, words)) for i in parsed.items)
+    return replace(parsed, items=items)
 
 
 def _extract_page(body: bytes, content_type: str, url: str) -> Article | None:
@@ -226,10 +237,13 @@ class ParsePool:
         *,
         encoding: str = "",
         cap: int = 16 * 2**20,
+        words: tuple[str, ...] = (),
     ) -> ParsedFeed:
         """Parse one feed body in a worker (decoding it from a gzip/deflate `encoding` first,
-        under `cap`); ParseError for a bad feed or an overrun."""
-        value = await self._run(("feed", (body, dict(headers), url, encoding, cap)), "parsing")
+        under `cap`); ParseError for a bad feed or an overrun. With `words` (the rules' gate
+        words, reader/rules.py), each item says which of them its text holds."""
+        request = ("feed", (body, dict(headers), url, encoding, cap, words))
+        value = await self._run(request, "parsing")
         assert isinstance(value, ParsedFeed)
         return value
 
