@@ -13,7 +13,6 @@ choice between the two is made on these figures.
 from __future__ import annotations
 
 import os
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import ROOT, Farm, Record, Run, at_most, farm, median_spread, record, timed
-from reader.models import ParsedItem
+from reader.models import ParsedFeed, ParsedItem
 
 RULES: tuple[tuple[str, str], ...] = (  # a killfile and some tagging: a few match often
     ("bitcoin", "hide"),
@@ -111,37 +110,39 @@ def _python_us(items: list[ParsedItem], specs: tuple[tuple[str, str], ...]) -> t
 
 
 def micro() -> dict[str, float]:
-    """Microseconds per new item: the Python matcher (these rules, and the worst case), and
-    the index asked instead."""
+    """Microseconds per new item: the matcher (these rules, and the worst case), and the index
+    asked instead (one FTS5 query per rule over each feed's batch of 50 new items; the index
+    text itself is made during the refresh anyway)."""
     from reader.config import RuleSpec
     from reader.rules import RuleRun, load_rules
-    from reader.store.search import index_new, register_functions
+    from reader.store.db import Store
     from reader.store.search import phrase as fts_phrase
 
     items = _items()
     worker_us, python_us = _python_us(items, RULES)
     _, worst_us = _python_us(items, COMMON)
     rules = RuleRun(load_rules([RuleSpec(q, a) for q, a in RULES])).rules.rules
-    conn = sqlite3.connect(":memory:")
-    register_functions(conn)
-    conn.execute("CREATE VIRTUAL TABLE search USING fts5(title, author, body, feed, content='',"
-                 " tokenize='unicode61 remove_diacritics 2')")  # fmt: skip
     words = [" AND ".join(p for t in r.query.include if (p := fts_phrase(t))) for r in rules]
     expressions = [w for w in words if w]
-    started = time.process_time()
-    with conn:
-        index_new(conn, 1, list(enumerate(items, 1)))
-    index_us = (time.process_time() - started) / len(items) * 1e6
-    started = time.process_time()
-    for first in range(1, len(items), 50):  # one feed's batch of 50 at a time
-        for expression in expressions:
-            conn.execute(
-                "SELECT rowid FROM search WHERE search MATCH ? AND rowid >= ? AND rowid < ?",
-                (expression, first, first + 50),
-            ).fetchall()
-    query_us = (time.process_time() - started) / len(items) * 1e6
+    with tempfile.TemporaryDirectory(prefix="tidings-bench-") as tmp, \
+            Store.open(Path(tmp) / "db") as store:  # fmt: skip
+        feed, _ = store.add_feed("http://127.0.0.1/feed/7.xml", title="Farm Channel 7")
+        for start in range(0, len(items), 50):
+            batch = tuple(
+                replace(i, key=f"{start}-{n}") for n, i in enumerate(items[start : start + 50])
+            )
+            store.store_parsed(feed.id, ParsedFeed("Farm Channel 7", "", batch, "rss20"))
+        started = time.process_time()
+        with store.transaction() as conn:
+            for first in range(1, len(items), 50):  # one feed's batch of 50 at a time
+                for expression in expressions:
+                    conn.execute(
+                        "SELECT rowid FROM search WHERE search MATCH ? AND rowid >= ?"
+                        " AND rowid < ?", (expression, first, first + 50),
+                    ).fetchall()  # fmt: skip
+        query_us = (time.process_time() - started) / len(items) * 1e6
     return {"python_us": python_us, "python_worst_us": worst_us, "worker_us": worker_us,
-            "index_us": index_us, "index_query_us": query_us}  # fmt: skip
+            "index_query_us": query_us}  # fmt: skip
 
 
 def run(runs: int = 3, feeds: int = 500, items: int = 50) -> dict[str, Any]:
@@ -196,10 +197,8 @@ def records(r: dict[str, Any]) -> list[Record]:
                m["python_us"], "µs", check="25,000 farm items", baseline=worst),
         record("rules", "gate words found per new item, parser processes", m["worker_us"],
                "µs", check="25,000 farm items"),
-        record("rules", "the index asked instead, per new item",
-               m["index_us"] + m["index_query_us"], "µs",
-               check="indexing + one query per rule per feed of 50",
-               baseline=f"of which queries {m['index_query_us']:.0f} µs"),
+        record("rules", "the index asked instead, per new item", m["index_query_us"], "µs",
+               check="one FTS5 query per rule per feed of 50 new items"),
     ]  # fmt: skip
 
 

