@@ -91,17 +91,17 @@ def _items() -> list[ParsedItem]:
 
 
 def _python_us(items: list[ParsedItem], specs: tuple[tuple[str, str], ...]) -> tuple[float, float]:
-    """Microseconds per item: the parser process's share (which gate words each item holds)
-    and the refresh process's (the rules over the item)."""
+    """Microseconds per item: the parser process's share (which of the rules' words each item
+    holds) and the refresh process's (the rules over the item)."""
     from reader.config import RuleSpec
-    from reader.rulematch import words_held
+    from reader.rulematch import terms_held
     from reader.rules import RuleRun, load_rules
 
     run = RuleRun(load_rules([RuleSpec(q, a) for q, a in specs]))
     rules = run.feed_rules("Farm Channel 7", "http://127.0.0.1/feed/7.xml", ())
-    words = run.rules.words
+    terms = run.rules.terms
     started = time.process_time()
-    gated = [replace(i, words=words_held(i, words)) for i in items]
+    gated = [replace(i, terms=terms_held(i, terms)) for i in items]
     worker = (time.process_time() - started) / len(items) * 1e6
     started = time.process_time()
     for item in gated:
@@ -195,7 +195,7 @@ def records(r: dict[str, Any]) -> list[Record]:
                "x", check=check, baseline=f"no rules {r['plain_cpu']:.2f} s cpu"),
         record("rules", "rules matched per new item, refresh process (farm items)",
                m["python_us"], "µs", check="25,000 farm items", baseline=worst),
-        record("rules", "gate words found per new item, parser processes", m["worker_us"],
+        record("rules", "rules' words found per new item, parser processes", m["worker_us"],
                "µs", check="25,000 farm items"),
         record("rules", "the index asked instead, per new item", m["index_query_us"], "µs",
                check="one FTS5 query per rule per feed of 50 new items"),

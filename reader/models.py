@@ -66,7 +66,7 @@ class ParsedItem:
     # its search index text (title, author, body: store/indexing.item_index), computed in the
     # parser process; () when not computed (the store computes it)
     index: tuple[str, ...] = ()
-    words: tuple[int, ...] | None = None  # which of the rules' gate words it holds (rulematch)
+    terms: tuple[int, ...] | None = None  # which of the rules' words it holds (rulematch)
 
 
 @dataclass(frozen=True)

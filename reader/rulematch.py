@@ -56,11 +56,13 @@ def raw_text(item: ParsedItem, feed_title: str = "") -> str:
     return fold(f"{item.title}\x00{item.author}\x00{summary}\x00{content}\x00{feed_title}")
 
 
-def words_held(item: ParsedItem, words: Sequence[str]) -> tuple[int, ...]:
-    """Which of `words` (folded) the item's raw text holds, by index: worked out in the parser
-    process, so that the refresh's own process only looks the rules' gates up (rules.py)."""
-    raw = raw_text(item)
-    return tuple(n for n, word in enumerate(words) if word in raw)
+def terms_held(item: ParsedItem, terms: Sequence[TermMatcher]) -> tuple[int, ...]:
+    """Which of `terms` the item's shown text holds (its feed's title aside), by index: worked
+    out in the parser process, so that the refresh's own process only does set operations
+    (rules.py). Most terms are ruled out by their first word missing from the raw text."""
+    text = ItemText(item, "")
+    raw = text.raw
+    return tuple(n for n, m in enumerate(terms) if m.first in raw and m.matches(text))
 
 
 class ItemText:

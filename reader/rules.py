@@ -72,7 +72,8 @@ class Rule:
     not_authors: tuple[TermMatcher, ...] = ()
     impossible: bool = False  # words were given but none has a letter or digit
     gate: tuple[str, ...] = ()  # text every match holds (the first word of each include term)
-    gate_ids: tuple[int, ...] = ()  # the same, as indices into Rules.words
+    held: frozenset[int] = frozenset()  # the include terms, as indices into Rules.terms
+    shunned: frozenset[int] = frozenset()  # the exclude terms, likewise
 
     @property
     def reads_text(self) -> bool:
@@ -92,9 +93,9 @@ class Rule:
             return False
         return not any(banned) and not any(t.casefold() in folded for t in q.not_tags)
 
-    def matches(self, text: ItemText, published: int) -> bool:
-        """Whether a new item (unread, not bookmarked, not hidden) matches the rule; the feed
-        filters are checked once per feed (`applies_to_feed`)."""
+    def fits(self, text: ItemText, published: int) -> bool:
+        """Everything but the words: a new item is unread, not bookmarked, not hidden; its
+        date; its author."""
         q = self.query
         if self.impossible or q.read or q.bookmarked or q.hidden:
             return False
@@ -108,6 +109,13 @@ class Rule:
                 return False
             if any(m.search(author) for m in self.not_authors):
                 return False
+        return True
+
+    def matches(self, text: ItemText, published: int) -> bool:
+        """Whether a new item matches the rule; the feed filters are checked once per feed
+        (`applies_to_feed`)."""
+        if not self.fits(text, published):
+            return False
         if not all(m.matches(text) for m in self.include):
             return False
         return not any(m.matches(text) for m in self.exclude)
@@ -144,8 +152,8 @@ class Rules:
 
     rules: tuple[Rule, ...] = ()
     problems: tuple[str, ...] = ()
-    words: tuple[str, ...] = ()  # every rule's gate words, once each (parser processes look
-    # for them in each new item: ParsedItem.words)
+    terms: tuple[TermMatcher, ...] = ()  # every rule's words and phrases, once each (the
+    # parser processes decide which of them each new item holds: ParsedItem.terms)
 
     @property
     def notifying(self) -> bool:
@@ -162,10 +170,14 @@ def load_rules(specs: Sequence[RuleSpec]) -> Rules:
             rules.append(compile_rule(number, spec))
         except UsageError as exc:
             problems.append(f"config.toml: rule {number} ({spec.query!r}): {exc}")
-    words = tuple(dict.fromkeys(g for r in rules for g in r.gate))
-    index = {w: n for n, w in enumerate(words)}
-    gated = (replace(r, gate_ids=tuple(index[g] for g in r.gate)) for r in rules)
-    return Rules(tuple(gated), tuple(problems), words)
+    terms = tuple({m.pattern.pattern: m for r in rules for m in (*r.include, *r.exclude)}.values())
+    index = {m.pattern.pattern: n for n, m in enumerate(terms)}
+
+    def ids(matchers: tuple[TermMatcher, ...]) -> frozenset[int]:
+        return frozenset(index[m.pattern.pattern] for m in matchers)
+
+    known = (replace(r, held=ids(r.include), shunned=ids(r.exclude)) for r in rules)
+    return Rules(tuple(known), tuple(problems), terms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +200,7 @@ class RuleRun:
     newest: Noted | None = None  # the newest new item
     newest_notify: Noted | None = None  # the newest item a notify rule matched
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _titles: dict[str, set[int]] = field(default_factory=dict, repr=False)
+    _titles: dict[str, frozenset[int]] = field(default_factory=dict, repr=False)
 
     def feed_rules(self, title: str, url: str, tags: Sequence[str]) -> list[Rule]:
         """The rules whose feed filters let this feed's items through."""
@@ -200,10 +212,11 @@ class RuleRun:
         """The actions of every rule in `rules` that `item` matches (in rule order)."""
         text = ItemText(item, feed_title)
         actions: list[Action] = []
-        if item.words is not None:  # the parser process found which gate words it holds
-            held = set(item.words) | self._title_words(feed_title)
-            for rule in rules:  # the hot loop of a cold refresh: most rules end at their gate
-                if all(g in held for g in rule.gate_ids) and rule.matches(text, published):
+        if item.terms is not None:  # the parser process decided which words the item holds
+            held = self._title_terms(feed_title).union(item.terms)
+            for rule in rules:  # the hot loop of a cold refresh: set operations in C
+                words = rule.held <= held and held.isdisjoint(rule.shunned)
+                if words and rule.fits(text, published):
                     actions.append(rule.action)
             return actions
         raw = text.raw if any(r.gate for r in rules) else ""
@@ -215,12 +228,13 @@ class RuleRun:
                 actions.append(rule.action)
         return actions
 
-    def _title_words(self, feed_title: str) -> set[int]:
-        """The gate words a feed's title holds (a word may match an item by its feed's name)."""
+    def _title_terms(self, feed_title: str) -> frozenset[int]:
+        """The terms a feed's title holds (a word matches an item by its feed's name too)."""
         found = self._titles.get(feed_title)
         if found is None:
             folded = fold(feed_title)
-            found = {n for n, w in enumerate(self.rules.words) if w in folded}
+            terms = self.rules.terms
+            found = frozenset(n for n, m in enumerate(terms) if m.search(folded))
             self._titles[feed_title] = found
         return found
 

@@ -131,7 +131,7 @@ class Refresher:
                 got.final_url,
                 encoding=got.content_encoding,
                 cap=self.config.fetch.max_bytes,
-                words=self.rules.rules.words if self.rules is not None else (),
+                terms=self.rules.rules.terms if self.rules is not None else (),
             )
         except ParseError as exc:
             await self._write(self.store.record_failure, feed.id, str(exc), status=got.status)

@@ -37,6 +37,7 @@ from reader.store.indexing import with_index  # the items' search index text, co
 
 if TYPE_CHECKING:
     from reader.articles.article import Article
+    from reader.rulematch import TermMatcher
 
 GIB = 1024**3
 PIPE_BUFFER = 60 * 1024  # a request this small goes through the socket pair without blocking
@@ -51,7 +52,7 @@ def _decode_and_parse(
     url: str,
     encoding: str,
     cap: int,
-    words: tuple[str, ...] = (),
+    terms: tuple[TermMatcher, ...] = (),
 ) -> ParsedFeed:
     if encoding:
         try:
@@ -61,11 +62,11 @@ def _decode_and_parse(
         except (ValueError, zlib.error) as exc:
             raise ParseError(f"undecodable body: {exc}") from None
     parsed = with_index(parse_feed(body, headers, url))
-    if not words:
+    if not terms:
         return parsed
-    from reader.rulematch import words_held  # which rules' words each item holds
+    from reader.rulematch import terms_held  # which rules' words each item holds
 
-    items = tuple(replace(i, words=words_held(i, words)) for i in parsed.items)
+    items = tuple(replace(i, terms=terms_held(i, terms)) for i in parsed.items)
     return replace(parsed, items=items)
 
 
@@ -237,12 +238,12 @@ class ParsePool:
         *,
         encoding: str = "",
         cap: int = 16 * 2**20,
-        words: tuple[str, ...] = (),
+        terms: tuple[TermMatcher, ...] = (),
     ) -> ParsedFeed:
         """Parse one feed body in a worker (decoding it from a gzip/deflate `encoding` first,
-        under `cap`); ParseError for a bad feed or an overrun. With `words` (the rules' gate
-        words, reader/rules.py), each item says which of them its text holds."""
-        request = ("feed", (body, dict(headers), url, encoding, cap, words))
+        under `cap`); ParseError for a bad feed or an overrun. With `terms` (the rules' words and
+        phrases, reader/rules.py), each item says which of them its text holds."""
+        request = ("feed", (body, dict(headers), url, encoding, cap, terms))
         value = await self._run(request, "parsing")
         assert isinstance(value, ParsedFeed)
         return value

@@ -12,7 +12,7 @@ import pytest
 from reader.config import RuleSpec, parse_config
 from reader.errors import ConfigError
 from reader.models import ItemQuery, ParsedFeed, ParsedItem
-from reader.rulematch import fold, term_matcher, words_held
+from reader.rulematch import TermMatcher, fold, term_matcher, terms_held
 from reader.rules import RuleRun, compile_rule, load_rules
 from reader.store.db import Store
 from reader.store.query import Term
@@ -68,8 +68,8 @@ def store(tmp_path: Path) -> Iterator[Store]:
         yield s
 
 
-def with_words(item: ParsedItem, words: tuple[str, ...]) -> ParsedItem:
-    return replace(item, words=words_held(item, words))
+def with_terms(item: ParsedItem, terms: tuple[TermMatcher, ...]) -> ParsedItem:
+    return replace(item, terms=terms_held(item, terms))
 
 
 def _stored(store: Store) -> dict[int, tuple[ParsedItem, str, str, tuple[str, ...], int]]:
@@ -107,12 +107,12 @@ def test_a_rule_matches_new_items_exactly_as_the_search_index_finds_them(
         for item_id, (parsed, title, url, tags, published) in stored.items()
         if rule.applies_to_feed(title, url, tags) and run.match([rule], parsed, title, published)
     }
-    # the same with the gate words found by the parser process (ParsedItem.words)
+    # the same with the terms decided by the parser process (ParsedItem.terms)
     gated = {
         item_id
         for item_id, (parsed, title, url, tags, published) in stored.items()
         if rule.applies_to_feed(title, url, tags)
-        and run.match([rule], with_words(parsed, rules.words), title, published)
+        and run.match([rule], with_terms(parsed, rules.terms), title, published)
     }
     with store._reading() as conn:
         indexed = set(matching_ids(conn, query))
