@@ -10,8 +10,11 @@ asks the search index, store/search.py). A rule whose query cannot be read, or w
 unknown, is reported with its number and why and left out: it never stops a refresh.
 
 New items are matched in Python, on the parsed item, as the index would match them
-(reader/rulematch.py): the index is not asked because a feed's first batch is not indexed during
-a refresh, and a query per rule per feed would cost more than the matching (benchmarks/rules.py).
+(reader/rulematch.py), not by asking the index: a query per rule per feed costs the refresh's
+process more than the matching (benchmarks/rules.py). The parser processes decide which of the
+rules' words and phrases each item holds (ParsedItem.terms, one pass per item for all rules);
+the refresh's process combines those per rule with set operations and checks the rest (dates,
+authors, the feed's name and tags).
 Every rule sees the item as it arrived (unread, not bookmarked): rules do not see each other's
 actions.
 """
