@@ -141,3 +141,25 @@ def _urls(tmp_path: Path, *urls: str) -> Path:
     path = tmp_path / "urls"
     path.write_text("".join(u + "\n" for u in urls), encoding="utf-8")
     return path
+
+
+def test_the_reader_refresh_notifies_once_too(server: Loopback, tmp_path: Path) -> None:
+    """The reader refreshes through LazyService: the same single notification."""
+    import asyncio
+
+    from reader.config import parse_config
+    from reader.store.db import Store
+    from reader.ui.context import LazyService
+
+    url = server.serve("/f.xml", feed("Reader Feed", ("r1", "One", "x"), ("r2", "Two", "y")))
+    calls, argv = recorder(tmp_path)
+    config = parse_config(f"[notify]\ncommand = {argv}\n")
+    with Store.open(tmp_path / "db") as store:
+        store.add_feed(url)
+        report = asyncio.run(LazyService(config, store).refresh())
+        assert report.new_items == 2
+        assert calls_of(calls) == [["2 new", "Two", "Reader Feed"]] or calls_of(calls) == [
+            ["2 new", "One", "Reader Feed"]
+        ]
+        asyncio.run(LazyService(config, store).refresh())  # nothing new: no second one
+    assert len(calls_of(calls)) == 1
