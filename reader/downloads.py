@@ -30,6 +30,7 @@ from reader.errors import UsageError
 from reader.models import Download
 from reader.safename import enclosure_path, inside
 from reader.store.db import Store
+from reader.store.downloadsql import DownloadList
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +105,7 @@ class Downloads:
         self.config = config
         self.store = store
         self.root = root
+        self.list = DownloadList(store)
 
     def queue(
         self, item_id: int, urls: Sequence[str] | None = None, *, auto: bool = False
@@ -124,7 +126,7 @@ class Downloads:
                 for s in (str(n + 1) if n else "", f"{item_id}-{n + 1}")
             ]
             free = [p for p in names if not (self.root / p).exists()] or names
-            queued.append(self.store.queue_download(item_id, e.url, free, auto=auto, now=now))
+            queued.append(self.list.queue(item_id, e.url, free, auto=auto, now=now))
         return queued
 
     async def run(
@@ -166,7 +168,7 @@ class Downloads:
             part.replace(final)  # complete: only now does the file have its name
         state = "failed" if got.error else "done"
         ended = replace(d, state=state, size=got.size, total=got.total, error=got.error)
-        self.store.record_download(ended, int(time.time()))
+        self.list.record(ended, int(time.time()))
         if progress is not None:
             progress(Transfer(ended, got.size, got.total, state=state, error=got.error))
         return ended
@@ -177,7 +179,7 @@ class Downloads:
             final = inside(self.root, d.path)
             final.unlink(missing_ok=True)
             part_of(final).unlink(missing_ok=True)
-        self.store.forget_downloads([(d.item_id, d.url) for d in downloads])
+        self.list.forget([(d.item_id, d.url) for d in downloads])
 
     async def auto_download(
         self, since: int, progress: ProgressCallback | None = None
@@ -189,7 +191,7 @@ class Downloads:
         if not feeds:
             return []
         queued: list[Download] = []
-        for item_id in self.store.new_episodes(feeds, since):
+        for item_id in self.list.new_episodes(feeds, since):
             item = self.store.item(item_id)
             kinds = ("audio/", "video/")
             media = [e for e in item.enclosures if e.type.startswith(kinds)] if item else []
@@ -204,7 +206,7 @@ class Downloads:
         `[enclosures] keep`; the ones removed."""
         keep = self.config.enclosures.keep
         by_feed: dict[str, list[Download]] = {}
-        for d in self.store.downloads():
+        for d in self.list.all():
             if d.auto and d.state == "done":
                 by_feed.setdefault(d.feed_url, []).append(d)
         gone = []

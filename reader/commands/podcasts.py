@@ -12,6 +12,7 @@ from reader import textsafe
 from reader.commands import Context, Subparsers, command, out
 from reader.errors import UsageError
 from reader.models import Download, ItemQuery
+from reader.store.downloadsql import DownloadList
 
 
 def register(subs: Subparsers) -> None:
@@ -65,7 +66,7 @@ def cmd_download(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_downloads(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.store(readonly=True) as store:
-        listed = store.downloads()
+        listed = DownloadList(store).all()
     for d in listed:
         total = f"/{d.total}" if d.total else ""
         state = d.state + (f" ({d.error})" if d.error else "")
@@ -78,7 +79,7 @@ def cmd_play(ctx: Context, args: argparse.Namespace) -> int:
 
     with ctx.store(readonly=True) as store:
         enclosures = store.enclosures(args.id)
-        done = {d.url: d for d in store.downloads(args.id)}
+        done = {d.url: d for d in DownloadList(store).all(args.id)}
     if not enclosures:
         raise UsageError(f"item {args.id} has no enclosure to play")
     first = enclosures[0]

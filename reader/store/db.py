@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Self
 
 from reader.errors import StoreBusy
 from reader.models import (
-    Download,
     Enclosure,
     Feed,
     Headline,
@@ -30,7 +29,7 @@ from reader.models import (
     SearchResult,
 )
 from reader.store import bookmarks as marksql
-from reader.store import changes, downloadsql, integrity, ruling, schema
+from reader.store import changes, integrity, ruling, schema
 from reader.store import feeds as feedsql
 from reader.store import items as itemsql
 from reader.store.acts import Acts
@@ -366,41 +365,6 @@ class Store(Acts):
         self.index_pending()
         with self.transaction(durable=True) as conn:
             return ruling.apply_stored(conn, rules)
-
-    # ---- downloads of enclosures (SQL in store/downloadsql.py; reader/downloads.py) ------
-    def downloads(self, item_id: int | None = None) -> list[Download]:
-        """Every download (or one item's), oldest queued first."""
-        with self._reading() as conn:
-            if item_id is None:
-                return downloadsql.select(conn)
-            return downloadsql.select(conn, "d.item_id = ?", (item_id,))
-
-    def queue_download(
-        self, item_id: int, url: str, paths: Sequence[str], *, auto: bool, now: int
-    ) -> Download:
-        """Queue an enclosure (a failed one again) under the first of `paths` no other
-        download uses (the last one when all are taken)."""
-        with self.transaction(durable=True) as conn:
-            free = [p for p in paths if not downloadsql.path_taken(conn, p, item_id, url)]
-            downloadsql.queue(conn, item_id, url, free[0] if free else paths[-1], now, auto)
-            got = downloadsql.select(conn, "d.item_id = ? AND d.url = ?", (item_id, url))
-        return got[0]
-
-    def record_download(self, item: Download, now: int) -> None:
-        """How an attempt ended: `item`'s state, size, total and error are stored."""
-        with self.transaction() as conn:
-            downloadsql.record(conn, item.item_id, item.url, item.state, item.size, item.total,
-                               item.error, now)  # fmt: skip
-
-    def forget_downloads(self, keys: Sequence[tuple[int, str]]) -> None:
-        """Take (item id, url) downloads off the list (their files are not touched here)."""
-        with self.transaction(durable=True) as conn:
-            downloadsql.forget(conn, keys)
-
-    def new_episodes(self, feed_urls: Sequence[str], since: int) -> list[int]:
-        """Items of these feeds first seen since `since` with an audio or video enclosure."""
-        with self._reading() as conn:
-            return downloadsql.new_episodes(conn, feed_urls, since)
 
     # ---- search (store/search.py; the query language in store/query.py) -------------------
     def search(

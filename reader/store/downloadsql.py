@@ -1,12 +1,16 @@
-"""Downloads of enclosures on an open connection (used by store.db.Store; reader/downloads.py
-decides what to download and does it)."""
+"""The download queue of enclosures, kept in the store (`DownloadList`; reader/downloads.py
+decides what to download and does it), and its SQL."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from reader.models import Download
+
+if TYPE_CHECKING:
+    from reader.store.db import Store
 
 _COLUMNS = (
     "d.item_id, d.url, d.path, d.state, d.size, d.total, d.error, d.auto, d.added, d.finished,"
@@ -91,3 +95,44 @@ def new_episodes(conn: sqlite3.Connection, feed_urls: Sequence[str], since: int)
         (*feed_urls, since),
     )
     return [r[0] for r in rows]
+
+
+class DownloadList:
+    """The downloads table of one store, each call in its own transaction (a part of the store
+    package: it uses the store's own reading lock)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def all(self, item_id: int | None = None) -> list[Download]:
+        """Every download (or one item's), oldest queued first."""
+        with self.store._reading() as conn:
+            if item_id is None:
+                return select(conn)
+            return select(conn, "d.item_id = ?", (item_id,))
+
+    def queue(
+        self, item_id: int, url: str, paths: Sequence[str], *, auto: bool, now: int
+    ) -> Download:
+        """Queue an enclosure (a failed one again) under the first of `paths` no other
+        download uses (the last one when all are taken)."""
+        with self.store.transaction(durable=True) as conn:
+            free = [p for p in paths if not path_taken(conn, p, item_id, url)]
+            queue(conn, item_id, url, free[0] if free else paths[-1], now, auto)
+            return select(conn, "d.item_id = ? AND d.url = ?", (item_id, url))[0]
+
+    def record(self, item: Download, now: int) -> None:
+        """How an attempt ended: `item`'s state, size, total and error are stored."""
+        with self.store.transaction() as conn:
+            record(conn, item.item_id, item.url, item.state, item.size, item.total, item.error,
+                   now)  # fmt: skip
+
+    def forget(self, keys: Sequence[tuple[int, str]]) -> None:
+        """Take (item id, url) downloads off the list (their files are not touched here)."""
+        with self.store.transaction(durable=True) as conn:
+            forget(conn, keys)
+
+    def new_episodes(self, feed_urls: Sequence[str], since: int) -> list[int]:
+        """Items of these feeds first seen since `since` with an audio or video enclosure."""
+        with self.store._reading() as conn:
+            return new_episodes(conn, feed_urls, since)

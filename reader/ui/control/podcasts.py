@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from reader.downloads import Downloads, Transfer, play, root_dir, target
 from reader.models import Download, Enclosure
+from reader.store.downloadsql import DownloadList
 from reader.textsafe import one_line
 from reader.ui.jobs import AsyncJob
 from reader.ui.messages import EnclosuresLoaded, Notice
@@ -109,7 +110,7 @@ class Podcasts:
             item = store.item(item_id)
             title = item.title if item is not None else ""
             return EnclosuresLoaded(item_id, title, store.enclosures(item_id),
-                                    store.downloads(item_id))  # fmt: skip
+                                    DownloadList(store).all(item_id))  # fmt: skip
 
         self.screen.runner.work(load, "enclosures")
 

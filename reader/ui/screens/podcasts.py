@@ -184,10 +184,10 @@ class DownloadsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Read the queue as stored (worker thread), then follow the downloads."""
-        store = self.queue.downloads.store
+        listed = self.queue.downloads.list
 
         def load() -> None:
-            self.post_message(DownloadsListed(store.downloads()))
+            self.post_message(DownloadsListed(listed.all()))
 
         self.run_worker(load, thread=True, group="downloads-list", exit_on_error=False)
         self.set_interval(TICK, self.tick)
