@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from reader.models import ParsedItem
 from reader.rules import Action, Rule, RuleRun
-from reader.store import syncsql
+from reader.store import changes, syncsql
 from reader.store.bookmarks import clean_tags
 
 _UPDATES = {
@@ -66,6 +66,8 @@ def apply_new(
         run.note(item, title or url, when, any(a.kind == "notify" for a in actions))
     for action, ids_ in chosen.items():
         act(conn, action, ids_)
+    if chosen:  # readers open in other processes see the marks (store/changes.py)
+        changes.bump(conn, "read", "bookmarks")
 
 
 def apply_stored(conn: sqlite3.Connection, rules: Sequence[Rule]) -> list[int]:
@@ -78,4 +80,5 @@ def apply_stored(conn: sqlite3.Connection, rules: Sequence[Rule]) -> list[int]:
         ids = matching_ids(conn, rule.text)
         act(conn, rule.action, ids)
         counts.append(len(ids))
+    changes.bump(conn, *changes.KINDS)
     return counts
