@@ -76,7 +76,6 @@ SCREENS = {
     "feeds": ("h",),
     "paged": ("enter", "space"),
     "downloads": ("P",),
-    "save-page": ("W",),
 }
 
 
