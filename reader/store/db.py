@@ -55,6 +55,8 @@ class Store(Acts):
         self._counter = Counter(path)  # counts search matches beside the ranking query
         # inside a batch: the new items of each feed stored in it, indexed at its end
         self._stored: list[tuple[int, list[tuple[int, ParsedItem]]]] | None = None
+        # committed by batches that left indexing to index_stored
+        self._unindexed: list[tuple[int, list[tuple[int, ParsedItem]]]] = []
 
     @classmethod
     def open(cls, path: Path, *, readonly: bool = False, write_wait: float = WRITE_WAIT) -> Self:
@@ -157,22 +159,49 @@ class Store(Acts):
             raise
 
     @contextmanager
-    def batch(self, *, durable: bool = False) -> Iterator[sqlite3.Connection]:
+    def batch(self, *, durable: bool = False, index: bool = True) -> Iterator[sqlite3.Connection]:
         """A group commit (see Transactions.batch): the feeds stored in it are savepoints of
         one transaction, and their new items are indexed for search at its end, in the same
-        transaction (store/indexing.py)."""
+        transaction (store/indexing.py). With `index` False they stay queued once it commits,
+        for `index_stored` to index many batches' worth at once (FTS5 pays for each commit
+        it writes: a refresh's first batches hold a feed or two each)."""
+        done: list[tuple[int, list[tuple[int, ParsedItem]]]] | None = None
         with self.transaction(durable=durable) as conn:
             if self._stored is not None:  # a batch inside a batch: the outer one indexes
                 yield conn
                 return
-            self._stored = []
+            stored: list[tuple[int, list[tuple[int, ParsedItem]]]] = []
+            self._stored = stored
             try:
                 yield conn
-                from reader.store import indexing
+                if index:
+                    from reader.store import indexing
 
-                indexing.index_queued(conn, self._stored)
+                    indexing.index_queued(conn, stored)
+                else:
+                    done = stored
             finally:
                 self._stored = None
+        if done:  # committed
+            with self._mutex:
+                self._unindexed.extend(done)
+
+    def unindexed(self) -> int:
+        """How many new items batches stored without indexing them (see `index_stored`)."""
+        with self._mutex:
+            return sum(len(items) for _, items in self._unindexed)
+
+    def index_stored(self) -> int:
+        """Index the new items of the batches stored with `index=False`, in one transaction;
+        returns how many. Should it fail they stay queued, for `index_pending`."""
+        with self._mutex:
+            stored, self._unindexed = self._unindexed, []
+        if not stored:
+            return 0
+        from reader.store import indexing
+
+        with self.transaction() as conn:
+            return indexing.index_queued(conn, stored)
 
     def store_parsed(
         self,

@@ -6,23 +6,31 @@ idle a batch holds one (no added latency). Each job is still all-or-nothing. A b
 early, the rest of its jobs going into the next one, as soon as another process waits to write
 (a bookmark from a shell while the reader refreshes: it waits for one job, not the batch), and
 at the latest after MAX_HOLD seconds; alone, a batch costs no extra commits.
+
+New items go into the search index INDEX_EVERY at a time, in a transaction of their own, and
+the rest when the writer stops: FTS5 writes a segment at each commit and merges them, so
+indexing a feed or two per commit (early batches are small) cost a quarter more CPU.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
+from reader.errors import ReaderError
 from reader.store.db import Store
 
 T = TypeVar("T")
 Job = tuple[Callable[[], Any], "Future[Any]"]
 MAX_HOLD = 1.0  # seconds a batch may hold the write lock before it commits
+INDEX_EVERY = 2000  # new items indexed together (store.index_stored)
 
 
 class GroupWriter:
@@ -47,6 +55,17 @@ class GroupWriter:
         self._thread.join()
 
     def _loop(self) -> None:
+        try:
+            self._work()
+        finally:
+            self._index()
+
+    def _index(self) -> None:
+        """Index what the batches stored; a failure leaves it queued for the next search."""
+        with contextlib.suppress(ReaderError, sqlite3.Error):
+            self.store.index_stored()
+
+    def _work(self) -> None:
         stopping = False
         while not stopping:
             first = self._jobs.get()
@@ -64,6 +83,8 @@ class GroupWriter:
                 jobs.append(job)
             while jobs:
                 jobs = self._commit(jobs)
+            if self.store.unindexed() >= INDEX_EVERY:
+                self._index()
 
     def _commit(self, jobs: list[Job]) -> list[Job]:
         """Run jobs in one transaction until another process waits to write or MAX_HOLD has
@@ -71,7 +92,7 @@ class GroupWriter:
         outcomes: list[tuple[Future[Any], Any, BaseException | None]] = []
         ran = 0
         try:
-            with self.store.batch():
+            with self.store.batch(index=False):
                 until = time.monotonic() + MAX_HOLD
                 for fn, future in jobs:
                     if ran and (time.monotonic() > until or self.store.others_waiting()):

@@ -211,3 +211,21 @@ def test_gzip_bomb_is_stopped_by_the_parser_process_cap(server: Loopback, store:
     by_url = {r.url: r for r in refresh(store, config).results}
     assert by_url[server.url("/bomb.xml")].error == "body larger than 1 MiB once decompressed"
     assert by_url[ok].outcome is Outcome.OK
+
+
+def test_the_news_is_searchable_when_the_refresh_ends(
+    server: Loopback, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refresh indexes what it stores (a few thousand items at a time, and the rest when it
+    ends): a reader that indexes nothing itself (read-only) finds every new story at once."""
+    from reader.store import writer
+
+    monkeypatch.setattr(writer, "INDEX_EVERY", 5)  # some go in along the way, some at the end
+    urls = [server.serve(f"/{n}.xml", rss(*(f"storm{n}x{i}" for i in range(4)))) for n in range(6)]
+    subscribe(store, *urls)
+    assert refresh(store).new_items == 24
+    assert store.conn.execute("SELECT count(*) FROM search_pending").fetchone()[0] == 0
+    with Store.open(tmp_path / "t.db", readonly=True) as reader:
+        for n in range(6):
+            assert reader.search(f"storm{n}x3").total == 1
+        assert reader.search("body").total == 24 and reader.search("body").unindexed == 0
