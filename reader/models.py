@@ -27,6 +27,8 @@ def item_digest(
 ) -> str:
     """The `content_digest` of an item's fields; `texts` is (summary, content, content_type).
     An item without enclosures has the digest it had before enclosures were stored."""
+    if not enclosures:
+        return content_digest(title, link, author, str(updated), *texts)
     marks = (f"{e.url}\x1e{e.type}\x1e{e.length}\x1e{e.duration}" for e in enclosures)
     return content_digest(title, link, author, str(updated), *texts, *marks)
 

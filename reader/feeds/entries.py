@@ -92,14 +92,24 @@ def feed_link(feed: Any, base: str) -> str:
 def text_value(value: str, detail: Any, base: str) -> tuple[str, str]:
     """A summary or content value and its kind, its relative links resolved (and inline
     XHTML's `<br></br>`, as feedparser writes an empty element, made one `<br>`)."""
-    value_kind = kind(detail)
-    if value_kind == "html" and value and s(detail, "type") == "application/xhtml+xml":
+    mime = s(detail, "type")
+    if mime and mime not in _HTML_TYPES:
+        return value, "text"
+    if not value:
+        return value, "html"
+    if mime == "application/xhtml+xml":
         value = _VOID_PAIR.sub(r"<\1\2>", value)
-    if value_kind == "html" and value:
-        if "<" not in value and "&" not in value and "\n" in value.strip():
+    return html_value(value, s(detail, "base") or base)
+
+
+def html_value(value: str, base: str) -> tuple[str, str]:
+    """An HTML summary or content: ("html", its relative links resolved against `base`), or,
+    when it holds no markup at all but has line breaks, ("text", as it is) so its lines show."""
+    if "<" not in value and "&" not in value:
+        if "\n" in value.strip():
             return value, "text"  # plain text with line breaks, sent as "HTML"
-        value = resolve_html(value, s(detail, "base") or base)
-    return value, value_kind
+        return value, "html"
+    return (resolve_html(value, base) if "=" in value else value), "html"
 
 
 def _link(entry: dict[str, Any], base: str) -> str:

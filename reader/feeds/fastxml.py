@@ -56,24 +56,18 @@ def parse_xml(body: bytes, base: str, read_date: DateReader) -> ParsedFeed:
     reader.read(root)
     feed_author = people(reader.feed) if reader.atom else ""
     raws = [
-        _with_author(entry, feed_author)
-        if isinstance(entry, RawItem)
-        else entry_to_raw(entry, feed_author, base, read_date)
+        entry if isinstance(entry, RawItem) else entry_to_raw(entry, feed_author, base, read_date)
         for entry in reader.entries
     ]
+    if feed_author:  # items read in one pass (see `simple`) inherit it like the others
+        for raw in raws:
+            raw.author = raw.author or feed_author
     return ParsedFeed(
         title=plain_field(reader.feed, "title"),
         site_url=feed_link(reader.feed, base),
         items=finish_items(raws),
         format=fmt,
     )
-
-
-def _with_author(raw: RawItem, feed_author: str) -> RawItem:
-    """An item read in one pass (see `simple`) inherits the feed's author like the others."""
-    if not raw.author:
-        raw.author = feed_author
-    return raw
 
 
 def _version(root: etree._Element) -> tuple[str, str]:

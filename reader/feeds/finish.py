@@ -23,7 +23,7 @@ from reader.feeds.fields import collapse, html_to_text, text_to_html
 from reader.feeds.identity import KeySource, assign_keys
 from reader.feeds.media import merge_enclosures
 from reader.feeds.repair import repair
-from reader.models import Enclosure, ParsedItem, item_digest
+from reader.models import Enclosure, ParsedItem, content_digest, item_digest
 from reader.textsafe import storable
 
 TITLE_COLUMNS = 72  # a title made from an item's text is cut at about this many columns
@@ -51,7 +51,11 @@ class RawItem:
 
 def _normalized(raw: RawItem) -> RawItem:
     """`raw` with summary/content trimmed, mended, deduplicated and of one type."""
-    summary, content = repair(raw.summary.strip()), repair(raw.content.strip())
+    summary, content = raw.summary.strip(), raw.content.strip()
+    if not summary.isascii():
+        summary = repair(summary)
+    if not content.isascii():
+        content = repair(content)
     stype, ctype = raw.summary_type, raw.content_type
     if summary == content:
         summary = ""  # feedparser copies content into summary; the summary adds nothing
@@ -71,7 +75,7 @@ def _normalized(raw: RawItem) -> RawItem:
         summary_type=stype,
         content=storable(content),
         content_type=ctype if content else stype,
-        enclosures=[*merge_enclosures(raw.enclosures, raw.duration)],
+        enclosures=[*merge_enclosures(raw.enclosures, raw.duration)] if raw.enclosures else [],
         thumbnail=storable(raw.thumbnail) if raw.thumbnail else "",
     )
 
@@ -155,8 +159,12 @@ def _name_from_url(url: str, *, strip_suffix: bool) -> str:
 
 
 def _parsed_item(i: RawItem, key: str) -> ParsedItem:
-    enclosures = tuple(e for e in i.enclosures if e is not None)
+    enclosures = tuple(e for e in i.enclosures if e is not None) if i.enclosures else ()
     texts = (i.summary, i.content, i.content_type)
+    if enclosures:
+        digest = item_digest(i.title, i.link, i.author, i.updated, texts, enclosures)
+    else:  # the same digest, one call less
+        digest = content_digest(i.title, i.link, i.author, str(i.updated), *texts)
     return ParsedItem(
         key=storable(key),
         title=i.title,
@@ -168,5 +176,5 @@ def _parsed_item(i: RawItem, key: str) -> ParsedItem:
         content=i.content,
         content_type=i.content_type,
         enclosures=enclosures,
-        digest=item_digest(i.title, i.link, i.author, i.updated, texts, enclosures),
+        digest=digest,
     )

@@ -25,20 +25,17 @@ from reader.feeds.emulate import (
     split_person,
     unmangle,
 )
-from reader.feeds.entries import kind_of_type, text_value
+from reader.feeds.entries import html_value
 from reader.feeds.fields import absolute_link, guess_plain, looks_like_html, parse_date, plain_text
 from reader.feeds.finish import RawItem
 from reader.feeds.fpnames import _NAMES, HANDLED, name_of
 from reader.feeds.media import enclosure
 from reader.feeds.urls import join
+from reader.models import Enclosure
 
 _HTTP = ("http://", "https://")
 _TEXT_TYPES = frozenset({"text/plain", "text/html"})
 _UNSIMPLE = _CLASHING | {"itunes_duration"}  # unknown to feedparser, but read by tidings
-_ONCE = frozenset(
-    {"title", "description", "content_encoded", "summary", "content", "author", "dc_creator"}
-    | {"guid", "id", "pubdate", "published", "updated", "dc_date"}
-)
 _DATES = {"pubdate": "published", "published": "published", "updated": "updated"}
 _DATES["dc_date"] = "updated"
 _TEXTS = {"description": "text/html", "content_encoded": "text/html"}
@@ -64,37 +61,32 @@ class _Item:
     """What feedparser's replay would keep of the item, in the order it would."""
 
     __slots__ = (
-        "content", "dates", "enclosures", "guid", "guidislink", "link", "person", "seen",
-        "summary", "title",
+        "content", "dates", "enclosures", "guid", "guidislink", "link", "person", "summary",
+        "text_link", "title",
     )  # fmt: skip
 
     def __init__(self, about: str) -> None:
         self.title: tuple[str, str] | None = None  # (value, MIME type)
         self.link: str | None = None
         self.guid = about
-        self.guidislink: bool | None = None
+        self.guidislink: bool | None = None  # None until a guid (or Atom id) is read
         self.summary: tuple[str, str] | None = None  # MIME type "" when copied from content
         self.content: tuple[str, str] | None = None
         self.dates: dict[str, str] = {}
         self.person: dict[str, str] | None = None
         self.enclosures: list[tuple[str, str, str]] = []  # (href, type, length)
-        self.seen: set[str] = set()
+        self.text_link = False  # an RSS <link> (its text) was read
 
 
 def _read(r: Reader, el: etree._Element, about: str) -> RawItem:
     item, atom = _Item(about), r.atom
-    for child in el:
-        tag = child.tag
-        if not isinstance(tag, str):
-            continue
-        name = (_NAMES.get(tag) or name_of(child))[0]
-        if name in _ONCE:
-            if name in item.seen or (len(child) and name not in ("author", "dc_creator")):
-                raise _NotSimple  # twice, or markup where text belongs
-            item.seen.add(name)
+    for child in el:  # elements only: the parser drops comments and processing instructions
+        name = (_NAMES.get(child.tag) or name_of(child))[0]
         if name in _TEXTS:
             _text(item, name, _text_construct(child, _TEXTS[name], atom))
         elif name == "title":
+            if item.title is not None:
+                raise _NotSimple
             item.title = _text_construct(child, "text/plain", atom)
         elif name in _DATES:
             _date(item, child, _DATES[name])
@@ -119,7 +111,7 @@ def _text(item: _Item, name: str, found: tuple[str, str]) -> None:
 
 
 def _date(item: _Item, el: etree._Element, key: str) -> None:
-    if key in item.dates:
+    if key in item.dates or len(el):
         raise _NotSimple
     value = (el.text or "").strip()
     item.dates[key] = value if value.isascii() else unmangle(value)
@@ -127,9 +119,9 @@ def _date(item: _Item, el: etree._Element, key: str) -> None:
 
 def _link(r: Reader, item: _Item, el: etree._Element, _: str) -> None:
     if not el.attrib:
-        if "link-text" in item.seen or len(el):
+        if item.text_link or len(el):
             raise _NotSimple  # a second text link: feedparser keeps it differently
-        item.seen.add("link-text")
+        item.text_link = True
         link = (el.text or "").strip()
         if link:
             link = join(r.base or "", link)
@@ -153,10 +145,12 @@ def _link(r: Reader, item: _Item, el: etree._Element, _: str) -> None:
 
 
 def _guid(r: Reader, item: _Item, el: etree._Element, _: str) -> None:
+    if item.guidislink is not None or len(el):
+        raise _NotSimple  # a second guid or id
     permalink = True
     if el.attrib:
         attrs = _attrs(el)
-        if any(k != "ispermalink" for k in attrs):
+        if len(attrs) > 1 or (attrs and "ispermalink" not in attrs):
             raise _NotSimple
         permalink = attrs.get("ispermalink", "true") == "true"
     guid = (el.text or "").strip()
@@ -200,23 +194,20 @@ def _raw(r: Reader, item: _Item) -> RawItem:
         link = ""  # a guid that is not a web address is no link
     summary, summary_type = _body(item.summary, base)
     content, content_type = _body(item.content, base)
-    person, title = item.person or {}, item.title
+    person, title = item.person, item.title
     published, updated = item.dates.get("published"), item.dates.get("updated")
     return RawItem(
         guid=item.guid,
         link=absolute_link(link, base) if link else "",
-        title=plain_text(title[0], kind_of_type(title[1]) == "html") if title else "",
-        author=guess_plain(person.get("name", "")) or person.get("email", "").strip(),
+        title=plain_text(title[0], title[1] == "text/html") if title else "",
+        author=_author_of(person) if person else "",
         published=parse_date(published, r.read_date) if published else None,
         updated=parse_date(updated, r.read_date) if updated else None,
         summary=summary,
         summary_type=summary_type,
         content=content,
         content_type=content_type,
-        enclosures=[  # feedparser resolves none but Atom's: against the document's base
-            enclosure(absolute_link(href, r.document_base), kind, length)
-            for href, kind, length in item.enclosures
-        ],
+        enclosures=_enclosures(r, item) if item.enclosures else [],
     )
 
 
@@ -237,6 +228,8 @@ def _leaf(el: etree._Element) -> str:
 def _text_construct(el: etree._Element, default: str, atom: bool) -> tuple[str, str]:
     """(value, MIME type) of a title, description, summary or content that is plain text or
     escaped HTML, as feedparser keeps it."""
+    if len(el):
+        raise _NotSimple  # markup where text belongs
     kind = default
     if el.attrib:
         attrs = _attrs(el)
@@ -268,15 +261,21 @@ def _person(el: etree._Element) -> dict[str, str]:
     return person
 
 
+def _author_of(person: dict[str, str]) -> str:
+    return guess_plain(person.get("name", "")) or person.get("email", "").strip()
+
+
+def _enclosures(r: Reader, item: _Item) -> list[Enclosure | None]:
+    """feedparser resolves no enclosure but Atom's, and those against the document's base."""
+    base = r.document_base
+    return [enclosure(absolute_link(h, base), kind, length) for h, kind, length in item.enclosures]
+
+
 def _body(found: tuple[str, str] | None, base: str) -> tuple[str, str]:
     """`entries.text_value` for a summary or content of this item (no base of its own)."""
-    if found is None:
-        return "", "html"
+    if found is None or not found[1]:
+        return "", "html"  # none, or feedparser's copy of the content: no summary of its own
     value, kind = found
-    if not kind:
-        return "", "html"  # feedparser's copy of the content: no summary of its own
-    if kind_of_type(kind) == "text":
+    if kind not in _HTML_TYPES:
         return value, "text"
-    if not value or ("<" not in value and "&" not in value and "=" not in value):
-        return text_value(value, None, base)  # nothing to resolve; text or HTML
-    return text_value(value, {"type": kind, "base": base} if kind else None, base)
+    return html_value(value, base) if value else (value, "html")
