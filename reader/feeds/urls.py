@@ -24,10 +24,16 @@ ACCEPTABLE_SCHEMES = words(
 )
 _SLASHES = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)")
 _HTTP = ("http", "https")
-# href/src/cite/... attribute values in HTML (quoted or not), on the elements that carry links
+# A whole start tag of an element that carries links (its attributes stop at the next < or >:
+# the scan never goes back over a stretch it has read, whatever the markup), then each
+# href/src/cite/... value in it (quoted or not).
+_LINK_TAG = re.compile(
+    r"<(?:a|area|link|img|image|audio|video|source|track|iframe|embed|frame|input|q|blockquote"
+    r"|del|ins)\b[^<>]*>",
+    re.IGNORECASE,
+)
 _LINK_ATTR = re.compile(
-    r"""(<(?:a|area|link|img|image|audio|video|source|track|iframe|embed|frame|input|q|blockquote|del|ins)\b"""
-    r"""[^>]*?\s(?:href|src|cite|poster|longdesc)\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""",
+    r"""(\s(?:href|src|cite|poster|longdesc)\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""",
     re.IGNORECASE,
 )
 # http(s)://host/path?query#fragment without whitespace, userinfo, brackets, params (;) or
@@ -102,4 +108,4 @@ def resolve_html(markup: str, base: str) -> str:
             return match.group(0)
         return f'{match.group(1)}"{html.escape(resolved)}"'
 
-    return _LINK_ATTR.sub(absolute, markup)
+    return _LINK_TAG.sub(lambda tag: _LINK_ATTR.sub(absolute, tag.group(0)), markup)
