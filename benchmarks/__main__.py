@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from benchmarks import extract, paint, refresh, results, rules, search, summary, table
+from benchmarks import extract, indextext, paint, refresh, results, rules, search, summary, table
 from benchmarks import sync as sync_bench
 from benchmarks.common import Record
 
@@ -43,6 +43,11 @@ def _refresh_latency(o: Options) -> Outcome:
 def _extract(o: Options) -> Outcome:
     res = extract.run(runs=o.runs)
     return res, extract.records(res)
+
+
+def _indextext(o: Options) -> Outcome:
+    res = indextext.run(runs=o.runs, items=5_000 if o.quick else 25_000)
+    return res, indextext.records(res)
 
 
 def _summary(o: Options) -> Outcome:
@@ -78,6 +83,7 @@ BENCHES: dict[str, Callable[[Options], Outcome]] = {
     "refresh-latency": _refresh_latency,
     "extract": _extract,
     "summary": _summary,
+    "indextext": _indextext,
     "search": _search,
     "paint": _paint,
     "sync": _sync,

@@ -52,6 +52,7 @@ class Page:
     text: str = ""
     with_: tuple[str, ...] = ()
     without: tuple[str, ...] = ()
+    expected: str = ""  # the expected output as HTML (readability's pages)
 
 
 class _Git:
@@ -123,8 +124,8 @@ def _readability(git: _Git) -> Iterator[dict[str, object]]:
             git.read(f"{base}{name}/expected.html"),
         )
         if source and expected:
-            yield {"name": name, "html": source,
-                   "text": html_text(expected.decode("utf-8", "replace"))}  # fmt: skip
+            markup = expected.decode("utf-8", "replace")
+            yield {"name": name, "html": source, "text": html_text(markup), "expected": markup}
 
 
 def _newspaper(git: _Git) -> Iterator[dict[str, object]]:
@@ -180,6 +181,7 @@ def load(suite: str) -> list[Page]:
             p.get("text", ""),
             tuple(p.get("with", ())),
             tuple(p.get("without", ())),
+            p.get("expected", ""),
         )
         for p in pages
     ]

@@ -1,4 +1,4 @@
-"""Text as the search index sees it: HTML reduced to plain text, CJK runs as character bigrams.
+"""Text as the search index sees it: the text the reader shows, CJK runs as character bigrams.
 
 SQLite's unicode61 tokenizer makes a whole run of Chinese, Japanese or Korean characters one
 token, so 禁毒 would never match inside 全国禁毒示范城市. Before text reaches the index, every CJK
@@ -16,9 +16,10 @@ migration that rebuilds the index.
 
 from __future__ import annotations
 
-import html
 import re
 from array import array
+
+from reader.textnorm import normalize
 
 # Han (with extensions and compatibility ideographs), 々〆〇, kana, Bopomofo, Hangul.
 CJK = (
@@ -31,47 +32,32 @@ _CJK_RUN = re.compile(f"([{CJK}]+)")
 _WORDY = re.compile(r"[^\W_]")  # a character unicode61 keeps in a token (near enough)
 _SEP = "\x1f"  # never in a CJK run; a separator to unicode61
 
-_INVISIBLE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.I | re.S)
-_BLOCK_TAG = re.compile(
-    r"</?(?:p|br|div|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|dd|dt|pre|hr|section|article"
-    r"|figure|figcaption|header|footer|aside|nav|main)\b[^>]*>",
-    re.I,
-)
-_ANY_TAG = re.compile(r"<[A-Za-z/!?][^>]*>")
-# whether _INVISIBLE has anything to do: one scan in C (a substring test per marker and
-# spelling through a generator was three quarters of plain_text's time)
-_HIDDEN_MARKER = re.compile(r"<(?:script|style|!--)", re.I)
 
+def shown_text(markup: str, content_type: str = "html") -> str:
+    """The words the reader shows for a stored text: HTML (or literal text when `content_type`
+    is "text") rendered to blocks as the reading pane renders it (reader.articles.render), then
+    back to plain text (article.document_text, images by their alt text), normalised. What the
+    renderer drops (scripts, styles, `noscript`, `template`, forms, `hidden` elements, attribute
+    values, comments) is never searchable; what it shows always is."""
+    if not markup:
+        return ""
+    from reader.articles.article import document_text  # the renderer loads with the first text
+    from reader.articles.render import html_to_blocks, text_to_blocks
 
-def plain_text(markup: str, content_type: str = "html") -> str:
-    """The words of an HTML fragment (or of literal text when `content_type` is "text").
-
-    Block tags become spaces, inline tags vanish (a link inside a Chinese sentence must not
-    split it), scripts, styles and comments go, entities are decoded. Whitespace is kept as is.
-    """
-    if content_type == "text":
-        return markup
-    if "<" in markup:
-        if _HIDDEN_MARKER.search(markup):
-            markup = _INVISIBLE.sub(" ", markup)
-        markup = _BLOCK_TAG.sub(" ", markup)
-        markup = _ANY_TAG.sub("", markup)
-    if "&" in markup:
-        markup = html.unescape(markup)
-    return markup
+    doc = text_to_blocks(markup) if content_type == "text" else html_to_blocks(markup)
+    return normalize(document_text(doc, words=True))
 
 
 def body_text(summary: str | None, content: str | None, content_type: str | None,
               full_text: str | None) -> str:  # fmt: skip
     """An item's searchable body as plain text: full text, content, and the summary unless the
-    content already holds it."""
+    content already holds it, each as the reader shows it (`shown_text`)."""
     kind = content_type or "html"
-    body = plain_text(content or "", kind)
-    short = plain_text(summary or "", kind)
     full = full_text or ""
-    full = plain_text(full, "html" if full.startswith("<") else "text")  # stored articles are HTML
-    parts = [full, body]
-    if short.strip() and short not in body:
+    parts = [shown_text(full, "html" if full.startswith("<") else "text"),  # stored articles
+             shown_text(content or "", kind)]  # fmt: skip
+    short = shown_text(summary or "", kind)
+    if short.strip() and short not in parts[1]:
         parts.append(short)
     return "\n".join(p for p in parts if p)
 

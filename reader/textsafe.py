@@ -37,7 +37,9 @@ def display(text: str) -> str:
     """`text` with every terminal-active or direction-overriding character removed."""
     if "\x1b" in text:
         text = _ESCAPE_SEQUENCE.sub("", text)
-    return text.translate(_DROP) if text.isascii() else _UNSAFE_CHAR.sub("", text)
+    if text.isascii():  # printable ASCII (no control character at all) is the usual case
+        return text if text.isprintable() else text.translate(_DROP)
+    return _UNSAFE_CHAR.sub("", text)
 
 
 def one_line(text: str) -> str:

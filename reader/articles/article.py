@@ -118,26 +118,29 @@ def spans_text(spans: tuple[Span, ...]) -> str:
     return "".join(span.text for span in spans)
 
 
-def document_text(doc: Document) -> str:
+def document_text(doc: Document, *, words: bool = False) -> str:
     """Plain text of `doc`: one paragraph per block, separated by blank lines; list items as
-    "- " lines, table rows as cells joined by " | "; no link markers, images left out."""
-    return "\n\n".join(part for block in doc.blocks if (part := _block_text(block)))
+    "- " lines, table rows as cells joined by " | "; no link markers; an image alone in its
+    block left out (an image inside a paragraph is its `[image: alt]` label, as the reader
+    shows it). `words`: the words the reader shows, for search: list items without the "- "
+    and images by their alt text."""
+    return "\n\n".join(part for block in doc.blocks if (part := _block_text(block, words)))
 
 
-def _block_text(block: Block) -> str:
+def _block_text(block: Block, words: bool = False) -> str:
     match block:
         case Heading(_, spans) | Paragraph(spans):
             return spans_text(spans).strip()
         case ListBlock(_, items, _):
-            lines = (" ".join(_block_text(b) for b in item).strip() for item in items)
-            return "\n".join(f"- {line}" for line in lines if line)
+            lines = (" ".join(_block_text(b, words) for b in item).strip() for item in items)
+            return "\n".join(line if words else f"- {line}" for line in lines if line)
         case Quote(blocks):
-            return "\n\n".join(part for b in blocks if (part := _block_text(b)))
+            return "\n\n".join(part for b in blocks if (part := _block_text(b, words)))
         case Code(text, _):
             return text.strip("\n")
         case Table(header, body):
             rows = (" | ".join(spans_text(cell).strip() for cell in row) for row in header + body)
             return "\n".join(row for row in rows if row.strip(" |"))
-        case Image():
-            return ""
+        case Image(alt, _):
+            return alt if words else ""
     return ""

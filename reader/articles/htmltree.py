@@ -8,6 +8,7 @@ Also the tag vocabulary the block builder (render.py) works with.
 
 from __future__ import annotations
 
+import threading
 from html import escape
 from html.parser import HTMLParser as _Tokenizer
 
@@ -17,6 +18,7 @@ from lxml.etree import _Element
 from reader.textsafe import storable
 
 MAX_INPUT = 16 * 1024 * 1024  # characters of HTML looked at
+_local = threading.local()
 FLATTEN_DEPTH = 128  # element depth kept when a too-deep document is flattened
 
 
@@ -54,11 +56,21 @@ def parse_html(html: str) -> _Element | None:
     return root
 
 
+def _parser() -> lxml.etree.HTMLParser:
+    """This thread's parser (making one costs about as much as parsing a short fragment; a
+    parser is reused but never shared between threads)."""
+    parser: lxml.etree.HTMLParser | None = getattr(_local, "parser", None)
+    if parser is None:
+        parser = _local.parser = lxml.etree.HTMLParser(
+            encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True,
+            huge_tree=True,
+        )  # fmt: skip
+    return parser
+
+
 def _lxml(data: bytes) -> tuple[_Element | None, bool]:
     """The parsed page, and whether libxml2 gave up on its depth."""
-    parser = lxml.etree.HTMLParser(
-        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=True
-    )
+    parser = _parser()
     try:
         root = lxml.etree.fromstring(data, parser)
     except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):

@@ -30,7 +30,6 @@ from reader.articles.blocks import (
 )
 from reader.articles.frames import (
     PLAIN,
-    WHITESPACE,
     Frame,
     Key,
     Run,
@@ -84,8 +83,19 @@ def html_to_blocks(html: str, base_url: str = "") -> Document:
     Tolerates any markup; drops scripts, styles, forms and embedded objects; bounded in time and
     size however deep or long the input is.
     """
+    if "<" not in html and "&" not in html and "\ufeff" not in html and len(html) <= MAX_CHARS:
+        return _plain(html)  # most summaries: no markup to parse
     root = parse_html(html)
     return _Builder(base_url).walk(root) if root is not None else Document(())
+
+
+def _plain(text: str) -> Document:
+    """Text without markup or entities, as the builder makes it of the parsed text (one
+    paragraph, whitespace folded), without parsing it (tests/core/test_render.py checks that
+    both agree on any such text)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # as the parser reads line ends
+    folded = collapse(display(storable(text))).strip(" \n")
+    return Document((Paragraph((Span(folded),)),) if folded else ())
 
 
 def text_to_blocks(text: str) -> Document:
@@ -128,6 +138,8 @@ class _Style(NamedTuple):
 
 class _Builder:
     """Turns start/text/end events into blocks, keeping the open frames on a stack."""
+
+    shortcut = True  # make a text-only block's paragraph at once (see `leaf`)
 
     def __init__(self, base_url: str) -> None:
         self.base = base_url
@@ -187,8 +199,27 @@ class _Builder:
             return handler(self, element, tag, top)
         if tag in BLOCK_TAGS:
             self.flush()
+            if self.shortcut and not len(element) and top.kind in _CONTAINERS:
+                return self.leaf(element.text)
             return self.flush
         return None
+
+    def leaf(self, raw: str | None) -> _End:
+        """A block with text and no elements in it (most paragraphs of most feeds): its
+        paragraph at once, as `text` and `flush` would make it (tests/core/test_search_shown.py
+        compares the two on generated markup)."""
+        if raw:
+            text = display(raw)
+            self.chars += len(text)
+            if self.chars > MAX_CHARS and not self.full:
+                raise _Full
+            key, href = self.styles[-1]
+            if href is not None and not text.isspace():
+                key = (*key[:4], self.link_number(href))
+            folded = collapse(text).strip(" \n")
+            if folded:
+                self.emit(Paragraph((Span(folded, *key),)))
+        return _skip
 
     def open_frame(self, element: _Element, tag: str, top: Frame) -> _End:
         """Open a heading, list, item, quote, pre, table or cell, or flatten it into a block."""
@@ -289,7 +320,7 @@ class _Builder:
         if self.frames[-1].kind == "pre":
             self.frames[-1].runs.append(Run(PLAIN, [text]))
         elif text:
-            self.add(collapse(text) if "\n" in text else WHITESPACE.sub(" ", text))
+            self.add(collapse(text))
 
     def add(self, text: str) -> None:
         """Add collapsed inline text in the current style, merged into the run before."""

@@ -296,6 +296,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         ) WITHOUT ROWID""",
         "CREATE UNIQUE INDEX downloads_path ON downloads(path)",
     ),
+    # the index's body text became the text the reader shows (searchtext.shown_text: no
+    # noscript, template, hidden elements or attribute values); the old entries cannot be
+    # removed one by one (the old text is gone), so the index and its date keys are emptied and
+    # every item queued: Store.index_pending indexes them a chunk per transaction, before a
+    # search or after a refresh, so opening the store stays instant however large it is
+    (
+        "INSERT INTO search (search) VALUES ('delete-all')",
+        "DELETE FROM search_keys",
+        "INSERT OR IGNORE INTO search_pending (item_id) SELECT id FROM items",
+    ),
 )
 
 LATEST = len(MIGRATIONS)

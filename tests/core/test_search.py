@@ -383,8 +383,8 @@ def test_a_schema_1_store_is_migrated_and_indexed(tmp_path: Path) -> None:
     conn.close()
     with Store.open(path) as store:
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
-        # the index is rebuilt by date (schema 5): every item is queued, the first search
-        # from a writable store indexes them
+        # the index is rebuilt by date, and again for the shown text: every item is queued,
+        # the first search from a writable store indexes them
         assert store.conn.execute("SELECT count(*) FROM search_pending").fetchone()[0] == 1
         for query in ("禁毒", "cafe", "author:zoe", "老频道", "旧新闻"):
             assert [h.headline.id for h in store.search(query).hits] == [7], query
