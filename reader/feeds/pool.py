@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING
 from reader.errors import ParseError
 from reader.feeds.decode import BodyTooLarge, decode_body
 from reader.feeds.parse import parse_feed  # in the parent: forked workers share it
+from reader.indextext import with_index  # the items' search index text, computed here
 from reader.models import ParsedFeed
-from reader.store.indexing import with_index  # the items' search index text, computed here
 
 if TYPE_CHECKING:
     from reader.articles.article import Article

@@ -5,9 +5,9 @@ contentless FTS5 table `search` with columns title, author, body (full text, con
 as plain text, CJK as bigrams: see searchtext.py), feed (a token for the feed's id, see
 `feed_token`) and initials. A contentless table forgets its text, so the triggers that remove an
 entry (an item deleted or rewritten) compute the same index text again from the stored columns
-with the SQL functions of connect.py, which call `index_title`, `index_body` and `initials_of`
-here: what goes in and what is taken out are the same functions of the same values, byte for
-byte.
+with the SQL functions of connect.py, which call `index_title` and `index_body` (of
+reader/indextext.py, which the parser processes use too) and `initials_of` here: what goes in
+and what is taken out are the same functions of the same values, byte for byte.
 
 Its rowid is not the item's id but a *date key* (`search_keys` maps one to the other): the
 item's published time in seconds times KEY_SLOTS, plus a slot for items published in the same
@@ -33,7 +33,7 @@ When new items enter it:
   savepoint of the batch and are queued (search_pending); the batch indexes the queue of its
   own feeds at its end, outside the savepoints, because FTS5 writes its pending terms to disk
   at every savepoint (hundreds of tiny segments to merge). The entries' text is usually
-  computed beside the parsing, in the parser processes (`item_index`, ParsedItem.index).
+  computed beside the parsing, in the parser processes (indextext.item_index, ParsedItem.index).
 - Items brought in bulk from elsewhere (an import of another reader's cache) stay queued and
   are indexed by `index_pending` (Store.index_pending, which a writable store's search runs
   first), a chunk per transaction.
@@ -45,10 +45,9 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
-from functools import lru_cache
 
-from reader.models import ParsedFeed, ParsedItem
+from reader.indextext import index_body, index_title, item_index
+from reader.models import ParsedItem
 from reader.searchtext import body_text, index_form
 from reader.store.items import insert_rows
 
@@ -64,18 +63,6 @@ def feed_token(feed_id: int) -> str:
     and the id, which no query a person types can produce (query.parse drops those characters),
     so free words need no column filter (which doubles the cost of counting common words)."""
     return f"\ue000{feed_id}"
-
-
-def index_title(text: str | None) -> str:
-    """A title's (or an author's) index text (the SQL function tidings_index)."""
-    return index_form(text or "")
-
-
-@lru_cache(maxsize=4)  # the triggers want an entry's body twice: its column and its initials
-def index_body(summary: str | None, content: str | None, kind: str | None,
-               full_text: str | None) -> str:  # fmt: skip
-    """A body's index text (the SQL function tidings_index_body)."""
-    return index_form(body_text(summary, content, kind, full_text))
 
 
 def initials(*forms: str) -> str:
@@ -157,21 +144,6 @@ def _insert(conn: sqlite3.Connection, rows: Sequence[IndexRow]) -> None:
     entries = sorted((keys[r[0]], r[1], r[2], r[3], r[4], initials(r[1], r[2], r[3]))
                      for r in rows if r[0] in keys)  # fmt: skip
     insert_rows(conn, _INTO, entries)
-
-
-def item_index(item: ParsedItem) -> tuple[str, str, str]:
-    """The index text of a new item (title, author, body): it has no full text yet."""
-    return (index_title(item.title), index_title(item.author),
-            index_body(item.summary, item.content, item.content_type, None))  # fmt: skip
-
-
-def with_index(parsed: ParsedFeed) -> ParsedFeed:
-    """`parsed` with each item's index text computed (run in the parser processes, which have
-    a core of their own, so that the store's writer only inserts)."""
-    if not parsed.items:
-        return parsed
-    items = tuple(replace(i, index=item_index(i)) for i in parsed.items)
-    return replace(parsed, items=items)
 
 
 def _rows(feed_id: int, items: Iterable[tuple[int, ParsedItem]]) -> list[IndexRow]:

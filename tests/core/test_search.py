@@ -348,7 +348,7 @@ def test_index_text_computed_by_the_parser_is_what_the_triggers_compute(tmp_path
     entry would leave tokens behind in the contentless index."""
     from dataclasses import replace
 
-    from reader.store.indexing import item_index
+    from reader.indextext import item_index
 
     with Store.open(tmp_path / "t.db") as writer:
         feed, _ = writer.add_feed("https://example.org/feed")
