@@ -65,8 +65,8 @@ class ParsedItem:
     content_type: str = "html"
     enclosures: tuple[Enclosure, ...] = ()
     digest: str = ""  # a hash of the fields a feed may change (computed in the parser process)
-    # its search index text (title, author, body: store/indexing.item_index), computed in the
-    # parser process; () when not computed (the store computes it)
+    # its search index text (title, author, body, initials: indextext.item_index),
+    # computed in the parser process; () when not computed (the store computes it)
     index: tuple[str, ...] = ()
     terms: tuple[int, ...] | None = None  # which of the rules' words it holds (rulematch)
 
