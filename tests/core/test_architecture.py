@@ -78,3 +78,15 @@ def test_feeds_never_write_through_the_store() -> None:
             for name in names:
                 inside = name == "reader.store" or name.startswith("reader.store.")
                 assert not inside, f"feeds/{path.name}: {name}"
+
+
+def test_the_refresh_process_does_not_load_the_parsers() -> None:
+    """A refresh parses in worker processes, which import the parsers when they first parse:
+    the refresh's own start-up (all it does in an all-304 refresh) never pays for them."""
+    code = (
+        "import sys, reader.cli, reader.service\n"
+        "heavy = ('reader.feeds.parse', 'feedparser', 'lxml', 'ftfy', 'charset_normalizer')\n"
+        "print(','.join(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""
