@@ -37,7 +37,7 @@ def item_digest(
 class Enclosure:
     """A media file an item carries (a podcast episode, a video, an image): from an RSS
     `<enclosure>`, an Atom `rel="enclosure"` link, Media RSS `media:content` or a JSON Feed
-    attachment. `url` is absolute (http, https or ftp); the rest is what the feed says."""
+    attachment. `url` is absolute (http or https); the rest is what the feed says."""
 
     url: str
     type: str = ""  # the MIME type the feed names ("audio/mpeg"), "" when it names none

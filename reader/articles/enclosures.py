@@ -2,7 +2,8 @@
 listed under the story as an "Enclosures" section whose names link to the files, and as JSON.
 
 Every feed-derived string passes `textsafe` here; links get numbers only for http and https
-(the reader opens nothing else), an ftp enclosure is listed with its URL as text.
+(the reader opens nothing else); an enclosure stored with another scheme (the parsers
+keep only http and https now) is listed with its URL as text.
 """
 
 from __future__ import annotations

@@ -11,10 +11,13 @@ keeps of them, so the two paths agree by construction:
   an Atom entry without one inherits its source's, then its feed's;
 - dates: `published` (else `created`), `updated`;
 - summary: `summary` (else `subtitle`, the iTunes subtitle) unless it is feedparser's copy of
-  the content, content: the first `content`;
+  the content, content: the first `content` (an HTML summary beside a plain-text content, as
+  feedparser reads an RSS description followed by an itunes:summary, is made the content by
+  `finish`);
   relative links inside them are made absolute against the base of the element that held them;
   "HTML" that holds no markup at all but has line breaks is kept as text (so its lines show);
-- enclosures: `rel="enclosure"` links, then `media_content`, with `itunes_duration`;
+- enclosures: `rel="enclosure"` links, then `media_content` (their URLs already resolved
+  against xml:base by both parsers), with `itunes_duration`; http(s) only, no Flash (`media`);
 - thumbnail: the first `media_thumbnail`, else the iTunes `image`.
 """
 

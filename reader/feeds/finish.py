@@ -1,7 +1,8 @@
 """The last step of every parser: `RawItem`s (an entry as a parser read it) become the
 `ParsedItem`s that are stored.
 
-Summary and content are trimmed, deduplicated and made one type, mended and normalised; an
+Summary and content are trimmed, deduplicated and made one type (an HTML summary beside a
+plain-text content that says no more is the story: `_richer`), mended and normalised; an
 item's enclosures are merged (see `media`); every item gets its identity key (`identity`) from
 what the feed sent. Then, for what the reader shows: an item without a title is titled from the
 start of its text, else from its link (as newsboat does), else its first enclosure's file name;
@@ -47,6 +48,7 @@ class RawItem:
     enclosures: list[Enclosure | None] = field(default_factory=list)
     duration: int | None = None  # the episode's itunes:duration (given to its enclosure)
     thumbnail: str = ""  # an absolute image URL (media:thumbnail, itunes:image)
+    swapped: bool = False  # summary and content were swapped (`_richer`): the key is the same
 
 
 def _normalized(raw: RawItem) -> RawItem:
@@ -57,8 +59,11 @@ def _normalized(raw: RawItem) -> RawItem:
     if not content.isascii():
         content = repair(content)
     stype, ctype = raw.summary_type, raw.content_type
+    swapped = False
     if summary == content:
         summary = ""  # feedparser copies content into summary; the summary adds nothing
+    elif ctype == "text" and stype == "html" and summary and content and _richer(summary, content):
+        summary, stype, content, ctype, swapped = content, ctype, summary, stype, True
     if summary and content and stype != ctype:
         if stype == "text":
             summary, stype = text_to_html(summary), "html"
@@ -77,7 +82,21 @@ def _normalized(raw: RawItem) -> RawItem:
         content_type=ctype if content else stype,
         enclosures=[*merge_enclosures(raw.enclosures, raw.duration)] if raw.enclosures else [],
         thumbnail=storable(raw.thumbnail) if raw.thumbnail else "",
+        swapped=swapped,
     )
+
+
+def _richer(markup: str, text: str) -> bool:
+    """Whether an HTML summary should be the story rather than a plain-text content: unless
+    the plain text says clearly more (a quarter more characters than the HTML's text).
+
+    feedparser makes the second of an RSS item's description and itunes:summary its content,
+    whichever it is, so a podcast episode's plain itunes:summary (Apple's deprecated, 4,000
+    characters, no markup) would hide the HTML show notes in its description (links, lists).
+    Apple Podcasts and Spotify show the description; AntennaPod keeps the longest of
+    description, content:encoded and itunes:summary. The plain text is then the summary (and
+    an item's identity is still made from it, as it was before: `finish_items`)."""
+    return len(html_to_text(markup)) * 5 >= len(collapse(text)) * 4
 
 
 def _has_substance(item: RawItem) -> bool:
@@ -91,7 +110,10 @@ def finish_items(raws: Sequence[RawItem]) -> tuple[ParsedItem, ...]:
     feed sent, before any title or thumbnail is added). Items with nothing to show are dropped.
     """
     items = [item for item in map(_normalized, raws) if _has_substance(item)]
-    sources = [KeySource(i.guid, i.link, i.title, i.content or i.summary) for i in items]
+    sources = [
+        KeySource(i.guid, i.link, i.title, i.summary if i.swapped else i.content or i.summary)
+        for i in items
+    ]
     keys = assign_keys(sources)
     return tuple(
         _parsed_item(_presented(i) if not i.title or i.thumbnail else i, key)

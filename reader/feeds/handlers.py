@@ -276,14 +276,25 @@ def _url(r: Reader, el: etree._Element) -> None:
 def _enclosure(r: Reader, el: etree._Element) -> None:
     attrs = _attrs(el)
     _href(attrs)
+    _resolve(r, attrs, "href")
     attrs["rel"] = "enclosure"
     r.context().setdefault("links", []).append(attrs)
     r.children(el)
 
 
 def _media_content(r: Reader, el: etree._Element) -> None:
-    r.context().setdefault("media_content", []).append(_attrs(el))
+    attrs = _attrs(el)
+    _resolve(r, attrs, "url")
+    r.context().setdefault("media_content", []).append(attrs)
     r.children(el)
+
+
+def _resolve(r: Reader, attrs: dict[str, str], key: str) -> None:
+    """An enclosure's URL resolved against the base in effect (xml:base), as links are
+    (parse.py makes feedparser do the same: `_resolving`)."""
+    value = attrs.get(key, "").strip()
+    if value:
+        attrs[key] = join(r.base or "", value)
 
 
 def _media_thumbnail(r: Reader, el: etree._Element) -> None:

@@ -2,11 +2,15 @@
 
 RSS `<enclosure url type length>`, Atom `<link rel="enclosure" href type length>`, Media RSS
 `<media:content url type fileSize duration>` and JSON Feed attachments all become `Enclosure`s
-here: the URL absolute (only http, https and ftp: see fields.absolute_link), the length a
-positive byte count or None, durations in seconds. One item's enclosures are merged by URL (a
-podcast that names its episode both as an enclosure and as media:content has one enclosure,
-with what both say), and an episode's `itunes:duration` goes to its first enclosure that is not
-an image.
+here: the URL absolute (resolved by the parsers against the xml:base in effect, else the
+document's address or Content-Location, as links are), the length a positive byte count or
+None, durations in seconds. An enclosure is something to play or download, so only http and
+https URLs are kept (a `javascript:`, `data:`, `ftp:` or still relative URL is dropped), and
+so is a Flash embed (`application/x-shockwave-flash`, a `.swf`: YouTube's feeds still name
+the old player as media:content; no player plays it, and the video is the item's link).
+One item's enclosures are merged by URL (a podcast that names its episode both as an
+enclosure and as media:content has one enclosure, with what both say), and an episode's
+`itunes:duration` goes to its first enclosure that is not an image.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ from collections.abc import Iterable
 from reader.models import Enclosure
 from reader.textsafe import storable
 
+_HTTP = ("http://", "https://")
 _MAX_LENGTH = 2**62  # bigger "lengths" are nonsense; SQLite integers stop at 2**63
 _MAX_DURATION = 10 * 365 * 86400
 _CLOCK = re.compile(r"(?:\d{1,6}:){0,2}\d{1,9}(?:\.\d{0,9})?")
+_FLASH = frozenset({"application/x-shockwave-flash", "application/futuresplash"})
 _MIME = re.compile(r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,63}/[A-Za-z0-9!#$&^_.+-]{1,127}")
 
 
@@ -55,11 +61,20 @@ def mime_type(value: str | None) -> str:
 def enclosure(
     url: str, kind: str | None = "", length: str | None = "", duration: str | None = ""
 ) -> Enclosure | None:
-    """An `Enclosure` from attribute values; `url` is already absolute (fields.absolute_link:
-    "" for an empty or unsafe one, which gives None)."""
-    if not url or url.startswith("mailto:"):
+    """An `Enclosure` from attribute values, or None when it is nothing to play or download
+    (see the module docstring); `url` is already absolute (fields.absolute_link: "" for an
+    empty or unsafe one)."""
+    if not url[:8].lower().startswith(_HTTP):
         return None
-    return Enclosure(storable(url), mime_type(kind), parse_length(length), parse_duration(duration))
+    mime = mime_type(kind)
+    if mime in _FLASH or _is_swf(url):
+        return None
+    return Enclosure(storable(url), mime, parse_length(length), parse_duration(duration))
+
+
+def _is_swf(url: str) -> bool:
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    return path[-4:].lower() == ".swf"
 
 
 def merge_enclosures(found: Iterable[Enclosure | None], duration: int | None) -> list[Enclosure]:

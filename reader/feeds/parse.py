@@ -171,6 +171,29 @@ if _Mixin is not None and isinstance(getattr(_Mixin, "can_be_relative_uri", None
     _Mixin.can_be_relative_uri = _Mixin.can_be_relative_uri - {"id"}  # ids stay as sent
 
 
+def _resolving(start: Any, key: str) -> Any:
+    """feedparser's handler `start` for an RSS enclosure or a media:content, with its URL
+    resolved against the xml:base in effect first, as feedparser resolves links (it resolves
+    neither: a relative enclosure under an xml:base would be read against the document's
+    address). The fast path does the same (handlers._resolve)."""
+
+    def handler(self: Any, attrs_d: Any) -> None:
+        if key == "href":
+            attrs_d = self._enforce_href(attrs_d)
+        value = attrs_d.get(key)
+        if isinstance(value, str) and value.strip():
+            attrs_d[key] = self.resolve_uri(value.strip())
+        start(self, attrs_d)
+
+    return handler
+
+
+if _Mixin is not None and hasattr(_Mixin, "_start_enclosure"):
+    _Mixin._start_enclosure = _resolving(_Mixin._start_enclosure, "href")
+if _Mixin is not None and hasattr(_Mixin, "_start_media_content"):
+    _Mixin._start_media_content = _resolving(_Mixin._start_media_content, "url")
+
+
 def _run_feedparser(body: bytes, headers: Mapping[str, str], base: str = "") -> Any:
     """feedparser on bytes, never a URL, told the charset is UTF-8 (see charset.xml_to_utf8)
     and the document's base (as its Content-Location)."""

@@ -266,9 +266,13 @@ def _author_of(person: dict[str, str]) -> str:
 
 
 def _enclosures(r: Reader, item: _Item) -> list[Enclosure | None]:
-    """feedparser resolves no enclosure but Atom's, and those against the document's base."""
-    base = r.document_base
-    return [enclosure(absolute_link(h, base), kind, length) for h, kind, length in item.enclosures]
+    """Enclosures resolved against the item's base (its channel's xml:base or the document's),
+    as the replay and feedparser resolve them (handlers._resolve)."""
+    base = r.base or ""
+    return [
+        enclosure(absolute_link(join(base, h.strip()) if h.strip() else "", base), kind, length)
+        for h, kind, length in item.enclosures
+    ]
 
 
 def _body(found: tuple[str, str] | None, base: str) -> tuple[str, str]:

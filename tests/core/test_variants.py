@@ -92,11 +92,7 @@ def test_youtube_videos_show_title_description_thumbnail_and_watch_link(store: S
     assert video.title == "禁毒宣传周 | Anti-drug week, day one"
     assert video.link == "https://www.youtube.com/watch?v=AbCdEfGhIj1"
     assert video.author == "咸宁频道 Xianning Channel"
-    assert video.enclosures == (
-        Enclosure(
-            "https://www.youtube.com/v/AbCdEfGhIj1?version=3", "application/x-shockwave-flash"
-        ),
-    )
+    assert video.enclosures == short.enclosures == ()  # the Flash embed is nothing to play
     assert 'src="https://i2.ytimg.com/vi/AbCdEfGhIj1/hqdefault.jpg"' in video.summary
     assert short.link == "https://www.youtube.com/shorts/KlMnOpQrSt2"
     assert "https://i3.ytimg.com/vi/KlMnOpQrSt2/hqdefault.jpg" in short.content  # no description
@@ -104,6 +100,7 @@ def test_youtube_videos_show_title_description_thumbnail_and_watch_link(store: S
     assert "[image: thumbnail][1]" in text
     assert "第一天：社区宣讲。\nDay one: talks in every neighbourhood." in text  # its lines kept
     assert "[1] https://i2.ytimg.com/vi/AbCdEfGhIj1/hqdefault.jpg" in text
+    assert "Enclosures" not in text and "youtube.com/v/" not in text
 
 
 def test_media_rss_groups_renditions_thumbnails_and_players(store: Store) -> None:
@@ -130,14 +127,15 @@ def test_podcast_itunes_tags(store: Store) -> None:
         Enclosure("https://cdn.pod.example/2/river-lanterns.mp3", "audio/mpeg", 31_000_000, 3725),
     )
     assert 'src="https://pod.example/2/art.jpg"' in two.content  # itunes:image
-    assert "Show notes: lanterns on the river. 河灯。" in two.content  # itunes:summary
-    assert 'href="https://pod.example/2/notes"' in two.summary  # the description, kept
+    assert 'href="https://pod.example/2/notes"' in two.content  # the HTML description shows
+    assert two.summary == "<p>Show notes: lanterns on the river. 河灯。</p>"  # itunes:summary
     assert one.enclosures == (
         Enclosure("https://cdn.pod.example/1/opening.m4a", "audio/x-m4a", None, 2589),
     )
     assert 'href="https://feeds.example/1/links"' in one.content  # content:encoded, resolved
     texts = shown(store, feed)
-    assert "• river-lanterns.mp3[2] · audio/mpeg · 31.0 MB · 1:02:05" in texts[0]
+    assert "Show notes: lanterns on the river[2]. 河灯。" in texts[0]  # with its link
+    assert "• river-lanterns.mp3[3] · audio/mpeg · 31.0 MB · 1:02:05" in texts[0]
     assert "• opening.m4a[2] · audio/x-m4a · 43:09" in texts[1]
 
 
