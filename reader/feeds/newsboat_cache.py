@@ -5,6 +5,9 @@ The cache is opened read-only (it is never written) and treated as untrusted inp
 is not a newsboat cache gives one clear message. Items keep newsboat's guid as their identity
 ("g:" + guid); the store matches a guid equal to a link to that link, so the next refresh
 recognises them whichever way the feed identifies its items. Flagged items become bookmarks.
+An item's enclosure (newsboat keeps one: `enclosure_url`, `enclosure_type`, columns a cache
+from before newsboat 2.x may lack) is kept as the parsers keep one (`media.enclosure`: resolved
+against the feed's address, http(s) only, no Flash).
 """
 
 from __future__ import annotations
@@ -17,10 +20,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from reader.errors import UsageError
+from reader.feeds.fields import absolute_link
+from reader.feeds.media import enclosure
 from reader.models import ParsedItem
 from reader.textsafe import storable
 
 ITEM_COLUMNS = "guid, title, author, url, pubDate, content, unread, flags"
+ENCLOSURE_COLUMNS = ("enclosure_url", "enclosure_type")
 
 
 @dataclass(frozen=True)
@@ -47,9 +53,10 @@ def _open(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _item(row: tuple[object, ...]) -> tuple[ParsedItem, bool, bool]:
-    guid, title, author, url, published, content, unread, flags = row
+def _item(feed_url: str, row: tuple[object, ...]) -> tuple[ParsedItem, bool, bool]:
+    guid, title, author, url, published, content, unread, flags, media, media_type = row
     link = storable(str(url or ""))
+    found = enclosure(absolute_link(str(media or ""), feed_url), str(media_type or ""))
     guid_text = storable(str(guid or ""))
     key = f"g:{guid_text}" if guid_text else f"l:{link}"
     item = ParsedItem(
@@ -61,12 +68,13 @@ def _item(row: tuple[object, ...]) -> tuple[ParsedItem, bool, bool]:
         updated=None,
         summary="",
         content=storable(str(content or "")),
+        enclosures=(found,) if found is not None else (),
     )
     return item, not unread, bool(str(flags or "").strip())
 
 
 def _feed(url: str, site: str, title: str, rows: Iterable[tuple[object, ...]]) -> CachedFeed:
-    parsed = [_item(r[1:]) for r in rows]
+    parsed = [_item(url, r[1:]) for r in rows]
     return CachedFeed(
         url=url,
         site_url=storable(site),
@@ -102,8 +110,11 @@ class NewsboatCache:
         try:
             meta = {str(u or ""): (str(s or ""), str(t or "")) for u, s, t in
                     self._conn.execute("SELECT rssurl, url, title FROM rss_feed")}  # fmt: skip
+            have = {str(r[1]) for r in self._conn.execute("PRAGMA table_info(rss_item)")}
+            media = ", ".join(c if c in have else "''" for c in ENCLOSURE_COLUMNS)
             rows = self._conn.execute(
-                f"SELECT feedurl, {ITEM_COLUMNS} FROM rss_item WHERE deleted = 0 ORDER BY feedurl"
+                f"SELECT feedurl, {ITEM_COLUMNS}, {media} FROM rss_item WHERE deleted = 0"
+                " ORDER BY feedurl"
             )
             for url, group in groupby(rows, key=lambda r: str(r[0] or "")):
                 if url not in meta or not _http(url):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from reader.articles.article import story_document
+from reader.articles.render import to_text
 from reader.errors import UsageError
-from reader.models import ItemQuery, ParsedFeed, ParsedItem
+from reader.models import Enclosure, ItemQuery, ParsedFeed, ParsedItem
 from reader.store.db import Store
 from reader.subscribe import import_newsboat_cache
 from tests.newsboat import make_cache
@@ -96,3 +99,63 @@ def test_cli_imports_urls_and_cache_together(cache: Path, tmp_path: Path) -> Non
         subprocess.run([sys.executable, "-m", "reader", "import"], capture_output=True).returncode
         == 2
     )
+
+
+def _with_enclosures(cache: Path, media: dict[str, tuple[str, str]]) -> None:
+    """Give the cached items with these guids newsboat's enclosure_url and enclosure_type."""
+    conn = sqlite3.connect(cache)
+    conn.executemany(
+        "UPDATE rss_item SET enclosure_url = ?, enclosure_type = ? WHERE guid = ?",
+        [(url, kind, guid) for guid, (url, kind) in media.items()],
+    )
+    conn.commit()
+    conn.close()
+
+
+def test_enclosures_are_imported(cache: Path, tmp_path: Path) -> None:
+    _with_enclosures(
+        cache,
+        {
+            "en-1": ("https://cdn.example.org/1.mp3", "audio/mpeg"),
+            "en-2": ("media/2.ogg", "audio/ogg"),  # relative: against the feed's address
+            "https://news.example.cn/a.html": ("javascript:alert(1)", "audio/mpeg"),
+        },
+    )
+    with Store.open(tmp_path / "t.db") as store:
+        import_newsboat_cache(store, cache)
+        heads = {h.title: h.id for h in store.headlines()}
+        assert store.enclosures(heads["Read story"]) == (
+            Enclosure("https://cdn.example.org/1.mp3", "audio/mpeg"),
+        )
+        assert store.enclosures(heads["Unread story"]) == (
+            Enclosure("https://example.org/media/2.ogg", "audio/ogg"),
+        )
+        assert store.enclosures(heads["咸宁：严厉禁毒"]) == ()  # not http(s): dropped
+        item = store.item(heads["Read story"])
+        assert item is not None
+        shown = to_text(story_document(item))  # what `tidings show` prints of it
+        assert "• 1.mp3[1] · audio/mpeg" in shown
+
+
+def test_a_cache_without_enclosure_columns_still_imports(tmp_path: Path) -> None:
+    """Caches older than newsboat's enclosure columns have none to import."""
+    path = tmp_path / "old-cache.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE rss_feed (rssurl TEXT, url TEXT, title TEXT)")
+    conn.execute(
+        "CREATE TABLE rss_item (guid TEXT, title TEXT, author TEXT, url TEXT, feedurl TEXT,"
+        " pubDate INTEGER, content TEXT, unread INTEGER, flags TEXT, deleted INTEGER)"
+    )
+    conn.execute("INSERT INTO rss_feed VALUES (?, 'https://example.org/', 'Old 旧')", (EN,))
+    conn.execute(
+        "INSERT INTO rss_item VALUES ('o1', '旧文章', '', 'https://example.org/o1', ?, 1764000000,"
+        " '<p>旧</p>', 1, '', 0)",
+        (EN,),
+    )
+    conn.commit()
+    conn.close()
+    with Store.open(tmp_path / "t.db") as store:
+        got = import_newsboat_cache(store, path)
+        assert (got.feeds, got.items) == (1, 1)
+        (head,) = store.headlines()
+        assert head.title == "旧文章" and store.enclosures(head.id) == ()
