@@ -61,8 +61,8 @@ def test_a_podcast_reads_fully(server: Loopback) -> None:
     assert rows[0]["title"] == "第2期：河灯 Episode 2: River lanterns"
     assert rows[0]["author"] == "林夕 Lin Xi"
     shown = ok("show", str(rows[0]["id"]))
-    assert "Show notes: lanterns on the river. 河灯。" in shown
-    assert "• river-lanterns.mp3[2] · audio/mpeg · 31.0 MB · 1:02:05" in shown
+    assert "Show notes: lanterns on the river[2]. 河灯。" in shown  # the HTML description
+    assert "• river-lanterns.mp3[3] · audio/mpeg · 31.0 MB · 1:02:05" in shown
     data = json.loads(ok("show", str(rows[0]["id"]), "--json"))
     assert data["enclosures"] == [
         {
