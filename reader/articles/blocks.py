@@ -233,6 +233,11 @@ def _tokens(text: str) -> Iterator[_Token]:
         yield word, word_width, False
 
 
+def longest_word(text: str) -> int:
+    """Columns of the widest piece of `text` a line cannot break (a word, a wide character)."""
+    return max((columns for _, columns, space in _tokens(text) if not space), default=0)
+
+
 def _split(token: str, width: int) -> list[tuple[str, int]]:
     """A token wider than `width` cut into pieces of at most `width` columns (one cluster min)."""
     pieces: list[tuple[str, int]] = []
@@ -320,7 +325,9 @@ def _block_lines(block: Block, width: int) -> list[str]:
         case Code(text, _):
             return [("    " + line.expandtabs(4)).rstrip() for line in text.split("\n")]
         case Table(header, body):
-            return _table_lines(header, body, width)
+            from reader.articles.tables import table_lines  # tables.py builds on this module
+
+            return table_lines(header, body, width)
         case Image(alt, _):
             return wrap(image_label(alt), width)
         case Rule():
@@ -344,29 +351,3 @@ def _list_lines(
         inner = _render(item, max(width - mark_width, 8), tight=True) or [""]
         lines += _indent(inner, mark.rjust(mark_width - 1) + " ")
     return lines
-
-
-def _table_lines(header: tuple[Row, ...], body: tuple[Row, ...], width: int) -> list[str]:
-    rows = [[plain(cell).replace("\n", " ") for cell in row] for row in header + body]
-    columns = max(map(len, rows), default=0)
-    rows = [row + [""] * (columns - len(row)) for row in rows]
-    widths = [min(max(cell_width(row[c]) for row in rows), width) for c in range(columns)]
-    room = width - 2 * (columns - 1)
-    while sum(widths) > room and max(widths) > 4:
-        widths[widths.index(max(widths))] -= 1
-    lines: list[str] = []
-    for index, row in enumerate(rows):
-        cells = [wrap(text, w) if text else [""] for text, w in zip(row, widths, strict=True)]
-        for k in range(max(map(len, cells))):
-            parts = [
-                _pad(cell[k] if k < len(cell) else "", w)
-                for cell, w in zip(cells, widths, strict=True)
-            ]
-            lines.append("  ".join(parts).rstrip())
-        if index == len(header) - 1:
-            lines.append("  ".join("─" * w for w in widths))
-    return lines
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - cell_width(text))

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from rich.text import Text
 from textual import events
+from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
@@ -29,6 +30,7 @@ from reader.articles.blocks import (
     image_label,
     marked,
 )
+from reader.articles.tables import GAP, fits, records
 from reader.ui.widgets.prose import Prose
 
 LINK = "underline"
@@ -78,12 +80,14 @@ def _paragraphs(run: Sequence[Paragraph | Image]) -> Prose:
     return Prose(Content("\n\n").join(pieces), classes="para")
 
 
-def _table(block: Table) -> Static:
+def _grid(block: Table) -> Static:
     from rich import box  # rich.table loads with the first table, not at startup
     from rich.table import Table as RichTable
 
+    # GAP columns between two columns, as tables.fits counts: a cell's right padding, then
+    # the box's one-column separator (none before the first column or after the last)
     table = RichTable(box=box.SIMPLE_HEAD, show_header=bool(block.header), expand=False,
-                      pad_edge=False, show_edge=False)  # fmt: skip
+                      padding=(0, GAP - 1, 0, 0), pad_edge=False, show_edge=False)  # fmt: skip
     columns = max((len(r) for r in (*block.header, *block.body)), default=0)
     header = block.header[0] if block.header else ()
     for i in range(columns):
@@ -91,7 +95,52 @@ def _table(block: Table) -> Static:
         table.add_column(cell, header_style="bold", overflow="fold")
     for row in (*block.header[1:], *block.body):
         table.add_row(*(spans_text(c) for c in row), *([Text("")] * (columns - len(row))))
-    return Static(table, classes="table")
+    return Static(table, classes="grid")
+
+
+def _records(block: Table) -> Prose:
+    """The table as `column: value` lines, a blank line between rows (tables.records)."""
+    rows = [
+        Content("\n").join(
+            Content.assemble(_one_line(name).stylize("bold"), ": ", _one_line(cell))
+            for name, cell in record
+        )
+        for record in records(block.header, block.body)
+    ]
+    return Prose(Content("\n\n").join(rows), classes="records")
+
+
+def _one_line(spans: Spans) -> Content:
+    """A cell's spans as Content on one line (a record is one line per cell, wrapped)."""
+    return Content(" ").join(spans_content(spans).split("\n"))
+
+
+class TableBlock(Widget):
+    """A table: a grid while every column fits the pane (tables.fits), else each row as
+    `column: value` lines; a table wider than the pane never loses a column."""
+
+    def __init__(self, block: Table) -> None:
+        super().__init__(classes="table")
+        self.block = block
+        self.grid = _grid(block)
+        self.records = _records(block)
+        self.laid_out_for = -1
+
+    def compose(self) -> ComposeResult:
+        """Both layouts; the width shows one."""
+        yield self.grid
+        yield self.records
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Show the layout that fits the new width."""
+        self.lay_out(event.size.width)
+
+    def lay_out(self, width: int) -> None:
+        """Show the grid when the table fits `width`, else the records."""
+        if width != self.laid_out_for:
+            self.laid_out_for = width
+            grid = fits(self.block.header, self.block.body, width)
+            self.grid.display, self.records.display = grid, not grid
 
 
 def _list(block: ListBlock, depth: int) -> Vertical:
@@ -110,7 +159,7 @@ def _one(block: Block, depth: int) -> Widget:
     if isinstance(block, Code):
         return Static(Content(block.text.expandtabs(4)), classes="code")
     if isinstance(block, Table):
-        return _table(block)
+        return TableBlock(block)
     if isinstance(block, ListBlock):
         return _list(block, depth)
     if isinstance(block, Quote):
