@@ -28,11 +28,11 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+from benchmarks.common import FEEDFARM
 from reader.models import ParsedFeed, ParsedItem
 from reader.paths import Paths
 from reader.store.db import Store
 
-FEEDFARM = Path(__file__).resolve().parents[2] / "shared" / "bench" / "feedfarm.py"
 NOW = 1_796_000_000  # a fixed "now" (2026-11-29) so the same seed gives the same store
 
 
