@@ -165,10 +165,12 @@ def _check_hits(query: str, kind: str, result: SearchResult, exact: int) -> list
     if kind == "none" and exact:
         problems.append(f"{query}: {exact} hits where none can be")
     words = [w for w in query.split() if ":" not in w and not w.startswith("-")]
-    feed_words = Highlighter(parse(" ".join(words)).include)  # a word may match the feed title
+    # a word may match the feed's title or the author (which the reader shows beside the hit)
+    others = Highlighter(parse(" ".join(words)).include)
     for hit in result.hits:
         shown = hit.title.spans or hit.snippet.spans
-        if words and not shown and not feed_words.spans(hit.headline.feed_title):
+        beside = others.spans(hit.headline.feed_title) or others.spans(hit.headline.author)
+        if words and not shown and not beside:
             problems.append(f"{query}: hit {hit.headline.id} shows no match")
         if "is:unread" in query and hit.headline.read:
             problems.append(f"{query}: hit {hit.headline.id} is read")

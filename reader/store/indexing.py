@@ -20,12 +20,18 @@ second, a few seconds off beyond. Items are never re-dated, so keys never change
 in key order within a statement (FTS5 starts a new segment whenever a rowid goes down).
 
 The initials column holds, once per item, a token for each letter or digit that starts one of
-its words and one for each CJK character it uses, behind a private-use mark no query can type:
-`s*` and a single Chinese character (the first keystroke of every Chinese word typed into a
-search) are then one term of the index instead of a merge of every word or bigram they start
-(FTS5 builds that merge whole before it returns a row: 0.3-1 s for the commonest). They are not
+its words, for the first two letters of each word longer than two, for the first three of each
+word longer than three, and one for each CJK character it uses, behind a private-use mark no
+query can type: `s*`, `st*`, `the*` and a single Chinese character (the first keystroke of every
+Chinese word typed into a search) are then one term of the index (`the*` is that term OR the
+word "the" itself) instead of a merge of every word or bigram they start (FTS5 builds that merge
+whole before it returns a row: 0.1-1 s for the commonest at 250,000 items). They are not
 positions of the text, so they never enter phrases, and they have no weight in relevance.
-Two-letter initials would make `st*` one term too, but they doubled the cost of indexing.
+
+search_keys also holds each item's feed and published time, so that filters (feed:, tag:,
+since:, before:, is:) are checked beside the key without reading the items table, and
+`search_spill` the most seconds any key was pushed past its item's second (see `assign_keys`),
+so that before: is a range of keys too.
 
 When new items enter it:
 - A refresh indexes them in the transaction that stores them, so the news is searchable the
@@ -70,7 +76,8 @@ def initials_of(title: str | None, author: str | None, summary: str | None,
 
 
 def initial_token(prefix: str) -> str:
-    """The initials token a one-letter prefix, or one CJK character, is found by."""
+    """The initials token a prefix of one to three letters, or one CJK character, is found
+    by (with the word itself, for two or three letters: see indextext.initials)."""
     return INITIAL + prefix.lower()
 
 
@@ -79,13 +86,15 @@ def key_of_time(when: int) -> int:
     return when * KEY_SLOTS
 
 
-def assign_keys(conn: sqlite3.Connection, items: Iterable[tuple[int, int]]) -> dict[int, int]:
-    """Give each (item id, published) a date key, recorded in search_keys: {item id: key}.
-    The keys taken in each second are asked for in one statement; a second the batch spills
-    into (its own second's slots are full) is asked for once, then remembered (a feed farm
-    whose 500 feeds publish at the same seconds spilled 24,000 items, a query each)."""
+def assign_keys(conn: sqlite3.Connection, items: Iterable[tuple[int, int, int]]) -> dict[int, int]:
+    """Give each (item id, published, feed id) a date key, recorded in search_keys with the
+    item's feed and time: {item id: key}. The keys taken in each second are asked for in one
+    statement; a second the batch spills into (its own second's slots are full) is asked for
+    once, then remembered (a feed farm whose 500 feeds publish at the same seconds spilled
+    24,000 items, a query each). The most seconds a key lands past its item's own second is
+    kept in search_spill (so that before: is a range of keys)."""
     wanted = sorted(items, key=lambda w: (w[1], w[0]))
-    seconds = sorted({published * KEY_SLOTS for _, published in wanted})
+    seconds = sorted({published * KEY_SLOTS for _, published, _ in wanted})
     sql = ("SELECT j.value, (SELECT max(key) FROM search_keys WHERE key >= j.value"
            " AND key < j.value + ?) FROM json_each(?) j")  # fmt: skip
     taken: dict[int, int | None] = dict(conn.execute(sql, (KEY_SLOTS, json.dumps(seconds))))
@@ -107,27 +116,41 @@ def assign_keys(conn: sqlite3.Connection, items: Iterable[tuple[int, int]]) -> d
             start = second + KEY_SLOTS
 
     keys: dict[int, int] = {}
+    rows: list[tuple[int, int, int, int]] = []
     last = None  # the last key given in this batch (the batch goes in key order)
-    for item_id, published in wanted:
+    pushed = 0
+    for item_id, published, feed_id in wanted:
         start = published * KEY_SLOTS
         if last is not None and last >= start:
             start = last + 1
         last = keys[item_id] = free_from(start)
-    insert_rows(conn, "search_keys (key, item_id)", sorted((k, i) for i, k in keys.items()))
+        pushed = max(pushed, last // KEY_SLOTS - published)
+        rows.append((last, item_id, feed_id, published))
+    insert_rows(conn, "search_keys (key, item_id, feed_id, published)", sorted(rows))
+    if pushed:
+        conn.execute("UPDATE search_spill SET seconds = max(seconds, ?)", (pushed,))
     return keys
+
+
+def spill(conn: sqlite3.Connection) -> int:
+    """The most seconds a key lies past its item's published second (0: none does)."""
+    row = conn.execute("SELECT max(seconds) FROM search_spill").fetchone()
+    return int(row[0] or 0)
 
 
 def _insert(conn: sqlite3.Connection, rows: Sequence[IndexRow]) -> None:
     """Index these entries: their keys from the items' stored dates (a missing or future date
     is the time the item was first seen), then the entries in key order."""
-    published: dict[int, int] = {}
+    found: dict[int, tuple[int, int]] = {}
     ids = [r[0] for r in rows]
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        published.update(conn.execute(
-            f"SELECT id, published FROM items WHERE id IN ({marks})", chunk))  # fmt: skip
-    keys = assign_keys(conn, ((i, published[i]) for i in ids if i in published))
+        for item_id, published, feed_id in conn.execute(
+            f"SELECT id, published, feed_id FROM items WHERE id IN ({marks})", chunk
+        ):
+            found[item_id] = (published, feed_id)
+    keys = assign_keys(conn, ((i, *found[i]) for i in ids if i in found))
     entries = sorted(((keys[r[0]], *r[1:]) for r in rows if r[0] in keys), key=_first)
     insert_rows(conn, _INTO, entries)
 

@@ -313,6 +313,24 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # next refresh reads it in full once: the items it still sends are rewritten in place
     # (same key, so read, bookmark, tags and first-seen stay and nothing comes back as new)
     ("UPDATE feeds SET etag = '', last_modified = ''",),
+    # search for any query (store/indexing.py, store/search.py): initials for two- and
+    # three-letter prefixes, so st* and the* are one term; search_keys with each item's feed
+    # and published time, so filters are checked beside the key (no read of the items), and
+    # search_spill, so before: is a range of keys. The index is rebuilt as by "search by date":
+    # every item is queued (the triggers of that step stay: they name these tables).
+    (
+        "DROP TABLE search",
+        "DROP TABLE search_keys",
+        """CREATE VIRTUAL TABLE search USING fts5(title, author, body, feed, initials,
+            content='', tokenize='unicode61 remove_diacritics 2')""",
+        "INSERT INTO search (search, rank) VALUES ('rank', 'bm25(8.0, 3.0, 1.0, 2.0, 0.0)')",
+        """CREATE TABLE search_keys (key INTEGER PRIMARY KEY, item_id INTEGER NOT NULL UNIQUE,
+            feed_id INTEGER NOT NULL, published INTEGER NOT NULL)""",
+        "DROP TABLE IF EXISTS search_spill",
+        "CREATE TABLE search_spill (seconds INTEGER NOT NULL)",
+        "INSERT INTO search_spill (seconds) VALUES (0)",
+        "INSERT OR IGNORE INTO search_pending (item_id) SELECT id FROM items",
+    ),
 )
 
 LATEST = len(MIGRATIONS)

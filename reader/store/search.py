@@ -23,17 +23,19 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from reader.indextext import PREFIXES
 from reader.models import Hit, SearchResult
 from reader.searchtext import CJK, has_words, query_form
 from reader.store.counting import Counter
 from reader.store.highlight import Highlighter
-from reader.store.indexing import feed_token, initial_token, key_of_time, pending
+from reader.store.indexing import feed_token, initial_token, key_of_time, pending, spill
 from reader.store.items import headlines_for
 from reader.store.query import Query, Term, parse
 from reader.store.searchpage import Plan, bodies, count, count_sql, page
 
 _TOKEN = re.compile(r"[^\W_]+")  # near enough to what unicode61 calls a token
 _LETTERS = re.compile(f"[^\\W_{CJK}]")  # as a prefix, searched by its initials token
+_SHORT = re.compile(f"[^\\W_{CJK}]{{2,{max(PREFIXES)}}}")  # the same, with the word itself
 _HANZI = re.compile(f"[{CJK}]")  # one CJK character: the same
 
 TITLE_FEEDS = 8  # a word in more feed titles than this is too common to name feeds by
@@ -81,11 +83,15 @@ def _any_feed(ids: Iterable[int]) -> str:
 
 
 def _short(term: Term) -> str | None:
-    """The initials token that finds a one-letter prefix (`s*`) or one CJK character
-    (store/indexing.py), else None."""
+    """What finds a prefix of one to three letters (`s*`, `st*`, `the*`) or one CJK character
+    through the initials (store/indexing.py), else None. The initials of two and three letters
+    come from longer words only, so the word itself is asked for beside them."""
     text = term.text.strip()
+    token = '"' + initial_token(text) + '"'
     if _HANZI.fullmatch(text) or (term.prefix and _LETTERS.fullmatch(text)):
-        return '"' + initial_token(text) + '"'
+        return token
+    if term.prefix and _SHORT.fullmatch(text):
+        return f'({token} OR "{text}")'
     return None
 
 
@@ -139,26 +145,28 @@ def _items_tagged(conn: sqlite3.Connection, tags: Sequence[str]) -> set[int]:
     return {item_id for item_id, tag in rows if tag.casefold() in wanted} if wanted else set()
 
 
-def _on_items(plan: Plan, sql: str, ids: Iterable[int]) -> None:
-    plan.where.append(sql.replace("LIST", "(SELECT value FROM json_each(?))"))
-    plan.args.append(json.dumps(sorted(ids)))
+_LIST = "(SELECT value FROM json_each(?))"
+
+
+def _on_ids(plan: Plan, sql: str, ids: Iterable[int]) -> None:
+    """A condition on a list of ids: `sql` names the item's ID or FEED (see Plan.add)."""
+    plan.add(sql.replace("LIST", _LIST), json.dumps(sorted(ids)))
 
 
 def _feed_filter(conn: sqlite3.Connection, query: Query, plan: Plan) -> None:
     """feed: and tag: (and their negations). A tag is a feed's, or an item's own (a bookmark
     tag). Feed ids go inside the FTS5 expression when there is one and the list is short (the
-    index intersects them), else on the items, as do items tagged themselves."""
+    index intersects them), else beside the key, as do items tagged themselves."""
     allowed = _feed_ids(conn, query.feeds, ()) if query.feeds else None
     banned = _feed_ids(conn, query.not_feeds, query.not_tags)
     if query.not_tags and (unmarked := _items_tagged(conn, query.not_tags)):
-        _on_items(plan, "i.id NOT IN LIST", unmarked)
+        _on_ids(plan, "ID NOT IN LIST", unmarked)
     if query.tags:
         tagged = _feed_ids(conn, (), query.tags)
         marked = _items_tagged(conn, query.tags)
         if marked:  # an item of a tagged feed, or tagged itself
-            plan.where.append("(i.feed_id IN LIST OR i.id IN LIST)".replace(
-                "LIST", "(SELECT value FROM json_each(?))"))  # fmt: skip
-            plan.args += [json.dumps(sorted(tagged)), json.dumps(sorted(marked))]
+            plan.add(f"(FEED IN {_LIST} OR ID IN {_LIST})", json.dumps(sorted(tagged)),
+                     json.dumps(sorted(marked)))  # fmt: skip
         else:
             allowed = tagged if allowed is None else allowed & tagged
     if allowed is not None:
@@ -167,40 +175,54 @@ def _feed_filter(conn: sqlite3.Connection, query: Query, plan: Plan) -> None:
         if plan.match is not None and len(allowed) <= FEED_LIST:
             plan.match = f"({plan.match}) AND {_any_feed(allowed)}"
         else:
-            _on_items(plan, "i.feed_id IN LIST", allowed)
+            _on_ids(plan, "FEED IN LIST", allowed)
     elif banned:
         if plan.match is not None and len(banned) <= FEED_LIST:
             plan.match = f"({plan.match}) NOT {_any_feed(banned)}"
         else:
-            _on_items(plan, "i.feed_id NOT IN LIST", banned)
+            _on_ids(plan, "FEED NOT IN LIST", banned)
+
+
+# Read, bookmarked and hidden beside a key: a probe of the items' partial indexes (a few
+# pages, cached) instead of a read of the item's row (one page of the items table each).
+_UNREAD = ("EXISTS (SELECT 1 FROM items u INDEXED BY items_unread WHERE u.published = k.published"
+           " AND u.id = k.item_id AND u.read = 0 AND u.hidden = 0)")  # fmt: skip
+_MARKED = ("EXISTS (SELECT 1 FROM items u INDEXED BY items_bookmarked WHERE"
+           " u.published = k.published AND u.id = k.item_id AND u.bookmarked = 1)")  # fmt: skip
+_HIDDEN = (
+    "EXISTS (SELECT 1 FROM items u INDEXED BY items_hidden WHERE u.id = k.item_id AND u.hidden = 1)"
+)
 
 
 def _hidden_filter(conn: sqlite3.Connection, query: Query, plan: Plan) -> None:
-    """Hidden items (a rule's `hide`) only with is:hidden. A search by words leaves the index
-    alone (no join with the items) as long as nothing is hidden."""
+    """Hidden items (a rule's `hide`) only with is:hidden. A search by words leaves them
+    unchecked as long as nothing is hidden."""
     if query.hidden:
-        plan.where.append("i.hidden = 1")
+        plan.add("i.hidden = 1", keys=_HIDDEN)
     elif (
         plan.match is None
         or conn.execute("SELECT 1 FROM items WHERE hidden = 1 LIMIT 1").fetchone()
     ):
-        plan.where.append("i.hidden = 0")
+        plan.add("i.hidden = 0", keys="NOT " + _HIDDEN)
 
 
-def _item_filters(query: Query, plan: Plan) -> None:
+def _item_filters(conn: sqlite3.Connection, query: Query, plan: Plan) -> None:
+    """is:, since: and before:. The probe for unread items finds no hidden one: with
+    is:hidden, read is checked on the item itself."""
     if query.read is not None:
-        plan.where.append("i.read = 1" if query.read else "i.read = 0")
+        probe = None if query.hidden else ("NOT " if query.read else "") + _UNREAD
+        plan.add("i.read = 1" if query.read else "i.read = 0", keys=probe)
     if query.bookmarked is not None:
-        plan.where.append("i.bookmarked = 1" if query.bookmarked else "i.bookmarked = 0")
+        plan.add("i.bookmarked = " + str(int(query.bookmarked)),
+                 keys=("" if query.bookmarked else "NOT ") + _MARKED)  # fmt: skip
+    # the same as a range of the index's date keys, which FTS5 seeks to (a key is never below
+    # its item's second, nor more than search_spill seconds past it)
     if query.since is not None:
-        plan.where.append("i.published >= ?")
-        plan.args.append(query.since)
+        plan.add("PUBLISHED >= ?", query.since)
+        plan.low = key_of_time(query.since)
     if query.before is not None:
-        plan.where.append("i.published < ?")
-        plan.args.append(query.before)
-    # the same as a range of the index's date keys, which FTS5 seeks to (a key is never
-    # below its item's time; more than KEY_SLOTS items in a second spill into later keys)
-    plan.low = key_of_time(query.since) if query.since is not None else None
+        plan.add("PUBLISHED < ?", query.before)
+        plan.high = key_of_time(query.before + spill(conn))
 
 
 def compile_query(conn: sqlite3.Connection, query: Query) -> Plan:
@@ -222,9 +244,9 @@ def compile_query(conn: sqlite3.Connection, query: Query) -> Plan:
     elif negative:
         plan.exclude = " OR ".join(negative)
     _feed_filter(conn, query, plan)
-    _item_filters(query, plan)
+    _item_filters(conn, query, plan)
     _hidden_filter(conn, query, plan)
-    plan.plain = plan.rank == [plan.match] and not plan.where
+    plan.plain = plan.rank == [plan.match] and not plan.filters
     return plan
 
 

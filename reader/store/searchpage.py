@@ -10,6 +10,7 @@ the recent anyway, and the reader lists them newest first when the words say lit
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,15 +21,31 @@ RANK_WINDOW = 1000  # relevance ranks the newest this many matches (all, when fe
 RANK_DF = 20_000  # a term in more items than this is left out of bm25 (see `_scored`)
 
 
+_COLUMNS = {"ID": ("i.id", "k.item_id"), "FEED": ("i.feed_id", "k.feed_id"),
+            "PUBLISHED": ("i.published", "k.published")}  # fmt: skip
+_NAMES = re.compile(r"\b(ID|FEED|PUBLISHED)\b")
+_SAME = "same"
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A condition on an item, on the items table (`i`) and, when it can be, on its key in
+    search_keys (`k`, which holds the item's id, feed and time)."""
+
+    on_items: str
+    on_keys: str | None
+    args: tuple[object, ...]
+
+
 @dataclass
 class Plan:
     """A query as SQL: an FTS5 expression to match (or to exclude) and filters on items."""
 
     match: str | None = None  # every hit matches this
     exclude: str | None = None  # no hit matches this (used when there is no `match`)
-    where: list[str] = field(default_factory=list)  # on `items i`
-    args: list[object] = field(default_factory=list)
+    filters: list[Filter] = field(default_factory=list)
     low: int | None = None  # the lowest date key a hit can have (since:)
+    high: int | None = None  # every hit's key is below this (before:)
     empty: bool = False  # nothing can match (e.g. feed:x names no feed)
     titled: list[str] = field(default_factory=list)  # per free word: "it is in the title"
     # What relevance is scored on, one expression per positive term (each phrase by its key
@@ -38,20 +55,36 @@ class Plan:
     # is in the window (nothing to check them against)
     plain: bool = False
 
+    def add(self, sql: str, *args: object, keys: str | None = _SAME) -> None:
+        """Add a filter: `sql` on the items, where ID, FEED and PUBLISHED name the item's
+        columns; `keys` the same on the key (by default `sql` itself; None: not possible)."""
+        on_items = _NAMES.sub(lambda m: _COLUMNS[m[1]][0], sql)
+        on_keys = _NAMES.sub(lambda m: _COLUMNS[m[1]][1], sql if keys == _SAME else keys or "")
+        self.filters.append(Filter(on_items, on_keys if keys else None, args))
+
 
 def _source(plan: Plan, with_items: bool) -> tuple[str, list[object]]:
-    """FROM ... WHERE ... of a plan (the index as `s`, items as `i`), and its arguments."""
+    """FROM ... WHERE ... of a plan (the index as `s`, its keys as `k`, items as `i`), and its
+    arguments. Filters are checked on the keys unless `with_items` or one of them needs the
+    items table."""
     args: list[object] = []
+    keyed = not with_items and all(f.on_keys is not None for f in plan.filters)
     if plan.match is not None:
         sql = "FROM search s"
-        if with_items:
-            sql += " JOIN search_keys k ON k.key = s.rowid JOIN items i ON i.id = k.item_id"
+        if plan.filters or with_items:
+            sql += " JOIN search_keys k ON k.key = s.rowid"
+        if not keyed:
+            sql += " JOIN items i ON i.id = k.item_id"
         sql += " WHERE search MATCH ?"
         args.append(plan.match)
         if plan.low is not None:
             sql += " AND s.rowid >= ?"
             args.append(plan.low)
+        if plan.high is not None:
+            sql += " AND s.rowid < ?"
+            args.append(plan.high)
     else:
+        keyed = False
         sql = "FROM items i WHERE 1"
         if plan.exclude is not None:
             sql += (
@@ -59,14 +92,15 @@ def _source(plan: Plan, with_items: bool) -> tuple[str, list[object]]:
                 " ON k.key = s.rowid WHERE search MATCH ?)"
             )
             args.append(plan.exclude)
-    for clause in plan.where:
-        sql += " AND " + clause
-    return sql, args + plan.args
+    for f in plan.filters:
+        sql += " AND " + (f.on_keys if keyed and f.on_keys else f.on_items)
+        args += f.args
+    return sql, args
 
 
 def count_sql(plan: Plan) -> tuple[str, list[object]]:
     """The statement that counts a plan's matches, and its arguments."""
-    source, args = _source(plan, bool(plan.where))
+    source, args = _source(plan, False)
     return f"SELECT count(*) {source}", args
 
 
@@ -116,16 +150,19 @@ def page(conn: sqlite3.Connection, plan: Plan, by_date: bool, limit: int, offset
 
 def _window(conn: sqlite3.Connection, plan: Plan, size: int) -> list[int]:
     """The date keys of the newest `size` matches, newest first."""
-    source, args = _source(plan, bool(plan.where))
+    source, args = _source(plan, False)
     sql = f"SELECT s.rowid {source} ORDER BY s.rowid DESC LIMIT ?"
     return [r[0] for r in conn.execute(sql, [*args, size])]
 
 
 def _estimate(conn: sqlite3.Connection, plan: Plan, window: Sequence[int]) -> int:
     """About how many items match, from a full window: its matches are as dense among all the
-    indexed items as among those it spans (the newest ones)."""
-    spanned = _indexed(conn, window[-1])
-    everywhere = _indexed(conn, plan.low) if plan.low is not None else _all_indexed(conn)
+    indexed items (in the plan's range of keys) as among those it spans (the newest ones)."""
+    spanned = _indexed(conn, window[-1], plan.high)
+    if plan.low is None and plan.high is None:
+        everywhere = _all_indexed(conn)
+    else:
+        everywhere = _indexed(conn, plan.low, plan.high)
     return max(len(window), round(len(window) * everywhere / max(1, spanned)))
 
 
@@ -140,14 +177,15 @@ def _all_indexed(conn: sqlite3.Connection) -> int:
              *newest.fetchone())  # fmt: skip
     known = _COUNTED.get(id(conn))
     if known is None or known[0] != state:
-        known = _COUNTED[id(conn)] = (state, _indexed(conn, None))
+        known = _COUNTED[id(conn)] = (state, _indexed(conn, None, None))
     return known[1]
 
 
-def _indexed(conn: sqlite3.Connection, low: int | None) -> int:
-    """How many items are indexed with a key from `low` on (all: None)."""
-    sql = "SELECT count(*) FROM search_keys WHERE key >= ?"
-    return int(conn.execute(sql, (-(2**63) if low is None else low,)).fetchone()[0])
+def _indexed(conn: sqlite3.Connection, low: int | None, high: int | None) -> int:
+    """How many items are indexed with a key in [low, high) (None: no bound)."""
+    sql = "SELECT count(*) FROM search_keys WHERE key >= ? AND key < ?"
+    bounds = (-(2**63) if low is None else low, 2**63 - 1 if high is None else high)
+    return int(conn.execute(sql, bounds).fetchone()[0])
 
 
 def _ranked(conn: sqlite3.Connection, plan: Plan, window: list[int]) -> list[tuple[int, float]]:

@@ -4,8 +4,9 @@ unique when many items share a second."""
 
 from __future__ import annotations
 
+import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,101 @@ def test_keys_stay_unique_and_in_date_order_when_many_items_share_a_second(
         assert result.total == len(keys)
         dates = [h.headline.published for h in result.hits]
         assert dates == sorted(dates, reverse=True)
+
+
+WORDS = ["st", "state", "stop", "the", "them", "theatre", "thin", "a", "an", "and", "ant",
+         "Straße", "Éte", "état-major", "x9"]  # fmt: skip
+ZH = ["禁毒", "全国", "咸宁", "国家", "禁止"]
+
+
+def _folded(word: str) -> str:
+    import unicodedata
+
+    plain = unicodedata.normalize("NFD", word.lower())
+    return "".join(c for c in plain if not unicodedata.combining(c))
+
+
+def test_prefixes_of_one_to_three_letters_find_what_a_scan_finds(tmp_path: Path) -> None:
+    """Every prefix of one to four letters of every word (the word itself too: `st*`, `the*`),
+    and every CJK character, finds exactly the items whose words start with it, as a scan of
+    their words says; in English, accented and Chinese text alike."""
+    import random
+    import re
+
+    rng = random.Random(7)
+    texts = {f"n{n}": " ".join(rng.sample(WORDS, 3)) + " " + rng.choice(ZH) for n in range(40)}
+    with Store.open(tmp_path / "t.db") as store:
+        feed, _ = store.add_feed("https://e.org/f", title="Zzz")
+        items = [item(k, "Zzz", f"<p>{t}</p>", n) for n, (k, t) in enumerate(texts.items())]
+        store.store_parsed(feed.id, ParsedFeed("Zzz", "", tuple(items), "rss20"), now=NOW)
+        words = {k: [_folded(w) for w in re.findall(r"[^\W_]+", t)] for k, t in texts.items()}
+        prefixes = {_folded(w)[:n] for w in WORDS for n in range(1, 5)} - {"zzz"[:1]}
+        for prefix in sorted(prefixes):
+            expected = {k for k, ws in words.items() if any(w.startswith(prefix) for w in ws)}
+            assert found(store, f"{prefix}*") == expected, prefix
+            assert found(store, f"{prefix.upper()}*") == expected, prefix
+        for char in sorted(set("".join(ZH))):
+            assert found(store, char) == {k for k, t in texts.items() if char in t}, char
+
+
+def test_filters_beside_the_keys_agree_with_the_items(tmp_path: Path) -> None:
+    """is:, feed: (a list too long for the index), tag:, since: and before: with words give
+    what the items' own columns say."""
+    import random
+
+    from reader.store import search
+
+    rng = random.Random(3)
+    with Store.open(tmp_path / "t.db") as store:
+        for f in range(search.FEED_LIST + 6):  # tag:many names more feeds than FEED_LIST
+            feed, _ = store.add_feed(f"https://e.org/{f}", tags=["many"] if f % 7 else ["few"])
+            items = [item(f"{f}-{n}", f"Flood {n}", "<p>flood 洪水</p>", age=rng.randrange(9000))
+                     for n in range(3)]  # fmt: skip
+            store.store_parsed(feed.id, ParsedFeed("F", "", tuple(items), "rss20"), now=NOW)
+        ids = [r[0] for r in store.conn.execute("SELECT id FROM items")]
+        store.set_read(rng.sample(ids, len(ids) // 2))
+        for item_id in rng.sample(ids, 20):
+            store.set_bookmarked(item_id)
+        store.conn.execute("UPDATE items SET hidden = 1 WHERE id IN (?, ?, ?)", ids[:3])
+        rows = store.conn.execute(
+            "SELECT i.id, i.read, i.bookmarked, i.hidden, i.published, t.tag FROM items i"
+            " JOIN feed_tags t ON t.feed_id = i.feed_id"
+        ).fetchall()
+        cut = NOW - 3000 * 60
+        wants: dict[str, Callable[[sqlite3.Row], object]] = {
+            "is:unread": lambda r: not r[1] and not r[3],
+            "is:read": lambda r: r[1] and not r[3],
+            "is:bookmarked": lambda r: r[2] and not r[3],
+            "-is:bookmarked": lambda r: not r[2] and not r[3],
+            "is:hidden": lambda r: r[3],
+            "is:hidden is:unread": lambda r: r[3] and not r[1],
+            "tag:many": lambda r: r[5] == "many" and not r[3],
+            "-tag:many is:unread": lambda r: r[5] != "many" and not r[1] and not r[3],
+            "before:50h": lambda r: r[4] < cut and not r[3],
+            "since:50h is:read": lambda r: r[4] >= cut and r[1] and not r[3],
+        }
+        for words in ("flood", "洪水", "f*", "洪"):
+            for filters, want in wants.items():
+                result = search.run(store.conn, f"{words} {filters}", limit=500, now=NOW)
+                got = {h.headline.id for h in result.hits}
+                assert got == {r[0] for r in rows if want(r)}, (words, filters)
+                assert result.total == len(got)
+
+
+def test_before_finds_items_whose_keys_spilled_into_the_next_second(tmp_path: Path) -> None:
+    """More items in one second than it has keys: the rest take the next seconds' keys, and
+    before: the second after still finds every one of them (and nothing of that second)."""
+    from reader.store import search
+
+    then = NOW - 7200
+    with Store.open(tmp_path / "t.db") as store:
+        feed, _ = store.add_feed("https://e.org/f")
+        items = [item(f"a{n}", f"Flood {n}", "<p>洪水 flood</p>", when=then)
+                 for n in range(KEY_SLOTS * 2 + 3)]  # fmt: skip
+        items += [item(f"b{n}", f"Flood late {n}", "<p>洪水 flood</p>", when=then + 1)
+                  for n in range(4)]  # fmt: skip
+        store.store_parsed(feed.id, ParsedFeed("F", "", tuple(items), "rss20"), now=NOW)
+        for query in ("flood before:1h", "洪水 before:1h", "before:1h"):
+            result = search.run(store.conn, query, limit=500, now=then + 3601)
+            titles = {h.headline.title for h in result.hits}
+            assert titles == {f"Flood {n}" for n in range(KEY_SLOTS * 2 + 3)}, query
