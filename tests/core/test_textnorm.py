@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reader.textnorm import normalize
 
@@ -34,3 +39,15 @@ def test_joiners_that_shape_text_stay() -> None:
 def test_chinese_text_is_left_as_it_is() -> None:
     text = "咸宁：严厉禁毒，全国禁毒示范城市创建工作推进会召开。"
     assert normalize(text) == text
+
+
+@pytest.mark.parametrize("invisible", ["\u00ad", "\u180e", "\u200b", "\u2060", "\ufeff"])
+def test_each_invisible_character_goes_alone_too(invisible: str) -> None:
+    assert normalize(f"咸宁{invisible}禁毒") == "咸宁禁毒"
+    assert normalize(f"{invisible}café{invisible}") == "café"
+
+
+@given(st.text(alphabet="a咸宁é\u0301\u00ad\u180e\u200b\u2060\ufeff\u200d\n", max_size=40))
+def test_the_same_text_as_removing_every_invisible_then_composing(text: str) -> None:
+    expected = unicodedata.normalize("NFC", re.sub("[\u00ad\u180e\u200b\u2060\ufeff]", "", text))
+    assert normalize(text) == expected
