@@ -47,6 +47,9 @@ SHARED = next(
     ROOT.parent / "shared",
 )
 FEEDFARM = SHARED / "bench" / "feedfarm.py"
+# fixtures that are slow to build (the 250,000-item store, the outside pages), kept between runs
+# outside the repository: $TIDINGS_BENCH_CACHE, else ~/.cache/tidings-bench
+CACHE = Path(os.environ.get("TIDINGS_BENCH_CACHE") or Path.home() / ".cache" / "tidings-bench")
 
 
 @dataclass(frozen=True)

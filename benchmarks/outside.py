@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import subprocess
 import sys
@@ -27,7 +26,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-CACHE = Path(os.environ.get("TIDINGS_BENCH_CACHE", Path.home() / ".cache" / "tidings-bench"))
+from benchmarks.common import CACHE
+
 PAGES = CACHE / "outside-pages"
 MIRRORS = Path("/work/.mirror")
 SUITES = {

@@ -157,12 +157,14 @@ def paint_home(items: int, seed: int = 5) -> Path:
     """A TIDINGS_HOME holding a copy of the benchmark store of this size, its feeds offline."""
     home = Path(tempfile.gettempdir()) / f"tidings-bench-paint-{items}-{seed}"
     done = home / "complete"
-    if not done.exists():
+    source = _store(items, seed)  # brought up to date (migrated, indexed) first
+    copied = f"{source.stat().st_size} {source.stat().st_mtime_ns}\n"  # which state of it
+    if not done.exists() or done.read_text() != copied:
         shutil.rmtree(home, ignore_errors=True)
         (home / "data").mkdir(parents=True)
-        print(f"copying the {items}-item store into {home} (once)", file=sys.stderr)
-        shutil.copyfile(_store(items, seed), home / "data" / "tidings.db")
-        done.write_text("ok\n")
+        print(f"copying the {items}-item store into {home}", file=sys.stderr)
+        shutil.copyfile(source, home / "data" / "tidings.db")
+        done.write_text(copied)
     with sqlite3.connect(home / "data" / "tidings.db") as conn:  # a closed port: refused at once
         conn.execute("UPDATE feeds SET url = ? || id, retry_after = NULL, error_streak = 0,"
                      " last_error = ''", (f"http://127.0.0.1:{free_port()}/feed/",))  # fmt: skip

@@ -20,17 +20,15 @@ content, all matches listed newest first; it is timed for comparison.
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import Record, record
+from benchmarks.common import CACHE, Record, record
 from benchmarks.make_store import build
 from reader.models import SearchResult
 from reader.store.db import Store
@@ -58,9 +56,9 @@ TARGET_P95, TARGET_MAX = 15.0, 50.0  # ms
 
 
 def cache_dir() -> Path:
-    """Where benchmark stores are kept between runs: $TIDINGS_BENCH_CACHE, else the temp
-    directory (never inside the repository)."""
-    return Path(os.environ.get("TIDINGS_BENCH_CACHE") or tempfile.gettempdir())
+    """Where benchmark stores are kept between runs: benchmarks.common.CACHE
+    ($TIDINGS_BENCH_CACHE, else ~/.cache/tidings-bench; never inside the repository)."""
+    return CACHE
 
 
 def store_path(items: int, seed: int) -> Path:
