@@ -1,5 +1,7 @@
 """`python -m benchmarks [NAME...] [--runs N] [--quick]`: run benchmarks, print their figures,
-write results.json (not with --quick) and the README's table from it (benchmarks/table.py).
+write results.json (not with --quick) and the README's table from it (benchmarks/table.py),
+after each benchmark (an interrupted run keeps what it finished). A benchmark that breaks is
+recorded as failed, with why, and the others still run; the exit code is then 1.
 
 Each benchmark is a function of the options that returns (raw figures, records): the raw dict is
 kept in results.json for whoever wants the detail, the records (benchmarks.common.record) are
@@ -10,13 +12,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
+import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from benchmarks import extract, indextext, paint, refresh, results, rules, search, summary, table
 from benchmarks import sync as sync_bench
-from benchmarks.common import Record
+from benchmarks.common import Record, record
 
 
 @dataclass(frozen=True)
@@ -103,7 +108,19 @@ def print_records(recs: list[Record]) -> None:
         print("  ".join(c.ljust(w) for c, w in zip(row[:4], widths, strict=True)), row[4])
 
 
-def main() -> None:
+def _run_one(name: str, options: Options) -> Outcome:
+    """One benchmark; if it breaks (a bug, a missing fixture), a failed record saying why
+    instead of the whole run's results: the benchmarks before and after it still count."""
+    try:
+        return BENCHES[name](options)
+    except (Exception, SystemExit) as exc:  # a missing fixture exits: recorded, the run goes on
+        traceback.print_exc()
+        why = f"did not run to the end: {type(exc).__name__}: {exc}"
+        return {"error": why}, [record(name, f"{name} benchmark", None, "", "", False, why)]
+
+
+def main() -> int:
+    """Run the benchmarks asked for; 1 if any of them failed to run."""
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("names", nargs="*", help=f"which (default: all): {', '.join(BENCHES)}")
     ap.add_argument("--runs", type=int, default=3, help="alternating runs per figure (medians)")
@@ -113,22 +130,27 @@ def main() -> None:
     if unknown:
         ap.error(f"no benchmark {', '.join(unknown)} (there are: {', '.join(BENCHES)})")
     options = Options(max(1, args.runs), args.quick)
-    done: dict[str, Outcome] = {}
-    loads: dict[str, tuple[float, float]] = {}  # the machine is shared: how busy it was
+    broken = []
     for name in args.names or list(BENCHES):
-        before = os.getloadavg()[0]
-        done[name] = BENCHES[name](options)
-        loads[name] = (before, os.getloadavg()[0])
-        note = done[name][0].get("note")
-        if note:
-            print(f"note: {note}")
-        print_records(done[name][1])
+        before, started = os.getloadavg()[0], time.monotonic()
+        raw, recs = _run_one(name, options)
+        took = time.monotonic() - started
+        if "error" in raw:
+            broken.append(name)
+        if raw.get("note"):
+            print(f"note: {raw['note']}")
+        print_records(recs)
+        print(f"({name}: {took / 60:.1f} min, load average {before:.1f} -> "
+              f"{os.getloadavg()[0]:.1f})\n", flush=True)  # fmt: skip
+        if not args.quick:  # saved as it goes: an interrupted run keeps what it finished
+            results.save({name: (raw, recs)}, options.runs, {name: (before, os.getloadavg()[0])})
+            table.main_update()
     if args.quick:
         print("(--quick: results.json and the README are left as they were)")
-        return
-    results.save(done, options.runs, loads)
-    table.main_update()
+    if broken:
+        print(f"failed to run: {', '.join(broken)} (tracebacks above)", file=sys.stderr)
+    return 1 if broken else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
