@@ -4,7 +4,10 @@
 allows) and walks the tree with lxml's iterwalk, so depth costs no recursion; containers nested
 deeper than `MAX_NEST` are flattened into the one around them (frames.py has the containers).
 Output is bounded by `MAX_CHARS`, `MAX_BLOCKS` and `MAX_LINKS`.
-Every text passes `textsafe.display()`; only http, https and mailto links get numbers.
+Every text passes `textsafe.display()`, then `textnorm.normalize()` (`shown`): what the reader
+shows is in NFC, without soft hyphens or zero-width spaces, even when the markup wrote them as
+character references (`&shy;`, `e&#769;`), as the search index holds it. Only http, https and
+mailto links get numbers.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from reader.articles.frames import (
     spans_of,
 )
 from reader.articles.htmltree import BLOCK_TAGS, FRAME_TAGS, SKIP_TAGS, parse_html
+from reader.textnorm import normalize
 from reader.textsafe import display, one_line, storable
 
 __all__ = ["Document", "html_to_blocks", "text_to_blocks", "to_text"]
@@ -89,19 +93,25 @@ def html_to_blocks(html: str, base_url: str = "") -> Document:
     return _Builder(base_url).walk(root) if root is not None else Document(())
 
 
+def shown(raw: str) -> str:
+    """Feed text as the reader shows it and the index holds it: `display` (nothing that acts on
+    a terminal), then `normalize` (NFC, no soft hyphens or zero-width spaces)."""
+    return normalize(display(raw))
+
+
 def _plain(text: str) -> Document:
     """Text without markup or entities, as the builder makes it of the parsed text (one
     paragraph, whitespace folded), without parsing it (tests/core/test_render.py checks that
     both agree on any such text)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as the parser reads line ends
-    folded = collapse(display(storable(text))).strip(" \n")
+    folded = collapse(shown(storable(text))).strip(" \n")
     return Document((Paragraph((Span(folded),)),) if folded else ())
 
 
 def text_to_blocks(text: str) -> Document:
     """Plain text shown literally: paragraphs split on blank lines, line breaks kept."""
     blocks: list[Block] = []
-    chunks = _BLANK_LINE.split(display(storable(text[:MAX_CHARS])))
+    chunks = _BLANK_LINE.split(shown(storable(text[:MAX_CHARS])))
     for chunk in chunks[:MAX_BLOCKS]:
         body = "\n".join(line.rstrip() for line in chunk.split("\n")).strip("\n")
         if body.strip():
@@ -210,9 +220,10 @@ class _Builder:
         compares the two on generated markup)."""
         if raw:
             text = display(raw)
-            self.chars += len(text)
+            self.chars += len(text)  # counted before normalising: the same bound as ever
             if self.chars > MAX_CHARS and not self.full:
                 raise _Full
+            text = normalize(text)
             key, href = self.styles[-1]
             if href is not None and not text.isspace():
                 key = (*key[:4], self.link_number(href))
@@ -314,9 +325,10 @@ class _Builder:
         if not raw:
             return
         text = display(raw)
-        self.chars += len(text)
+        self.chars += len(text)  # counted before normalising: the same bound as ever
         if self.chars > MAX_CHARS and not self.full:
             raise _Full
+        text = normalize(text)
         if self.frames[-1].kind == "pre":
             self.frames[-1].runs.append(Run(PLAIN, [text]))
         elif text:
@@ -380,7 +392,7 @@ class _Builder:
         """An img (inline, or an Image block when alone), a br or an hr."""
         contained = frame.kind in _CONTAINERS
         if tag == "img" and not (element.get("width") == element.get("height") == "1"):
-            alt = one_line(element.get("alt") or element.get("title") or "")[:500]
+            alt = normalize(one_line(element.get("alt") or element.get("title") or "")[:500])
             src = _resolve(element.get("src") or element.get("data-src"), self.base, _IMAGE_SCHEMES)
             href = self.styles[-1].href
             if contained and (href is None or self.link_number(href) is None):
@@ -403,7 +415,7 @@ class _Builder:
         if tag == "br":
             self.text("\n")
         elif tag == "img":
-            self.text(image_label(one_line(element.get("alt") or "")))
+            self.text(image_label(one_line(element.get("alt") or "")))  # text() normalises
         elif not self.frames[-1].language:
             self.frames[-1].language = language_of(element)
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from reader.articles.article import document_text, story_document
 from reader.articles.htmltree import parse_html
-from reader.articles.render import _Builder, html_to_blocks
+from reader.articles.render import _Builder, html_to_blocks, to_text
 from reader.models import Item, ParsedFeed, ParsedItem
 from reader.searchtext import body_text
 from reader.store.db import Store
@@ -68,6 +68,32 @@ def test_text_items_full_texts_and_summaries_as_shown() -> None:
     assert body_text("<p>Body</p>", "<p>Body</p>", "html", "") == "Body"  # said once
     decomposed = unicodedata.normalize("NFD", "Café")
     assert body_text("", f"<p>{decomposed}\u200b</p>", "html", None) == "Café"
+
+
+REFERENCES = (
+    "<p>Caf&#101;&#769; co&shy;operate zero&#8203;width 咸&#x200B;宁</p>"
+    "<table><tr><th>Ko&#xAD;lumne</th></tr><tr><td>e&#x301;t&#xE9;</td></tr></table>"
+    "<p><img src='https://x.example/a.png' alt='Cafe&#769; al&shy;t'> and more</p>"
+)
+
+
+def test_what_the_reader_shows_is_normalised_as_the_index_is() -> None:
+    """Soft hyphens, zero-width spaces and decomposed letters written as character references
+    survive storing (the stored HTML has only the references): the renderer normalises them,
+    so the reader and `tidings show` show the words the index holds."""
+    item = Item(1, 1, "F", "k", "T", "", "", 0, None, "", REFERENCES, "html", "", False, False, 0)
+    doc = story_document(item)
+    shown = document_text(doc, words=True)
+    assert shown == body_text("", REFERENCES, "html", None)
+    printed = to_text(doc, 80)
+    for text in (shown, printed):
+        assert unicodedata.is_normalized("NFC", text), text
+        assert not {"\u00ad", "\u200b"} & set(text), text
+    assert "Café cooperate zerowidth 咸宁" in printed and "Kolumne" in printed
+    assert "été" in printed and "[image: Café alt]" in printed
+    literal = Item(1, 1, "F", "k", "T", "", "", 0, None, "", "e\u0301t\u00ade\u0301\u200b", "text",
+                   "", False, False, 0)  # fmt: skip
+    assert to_text(story_document(literal)) == "été"
 
 
 def test_the_rebuild_leaves_no_old_entry(tmp_path: Path) -> None:
