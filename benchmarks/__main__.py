@@ -19,7 +19,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from benchmarks import extract, indextext, paint, refresh, results, rules, search, summary, table
+from benchmarks import (
+    extract,
+    indextext,
+    keystroke,
+    paint,
+    refresh,
+    results,
+    rules,
+    search,
+    summary,
+    table,
+)
 from benchmarks import sync as sync_bench
 from benchmarks.common import Record, record
 
@@ -70,6 +81,11 @@ def _paint(o: Options) -> Outcome:
     return res, paint.records(res)
 
 
+def _keystroke(o: Options) -> Outcome:
+    res = keystroke.run(items=25_000 if o.quick else 250_000, runs=o.runs)
+    return res, keystroke.records(res)
+
+
 def _sync(o: Options) -> Outcome:
     items = 2_000 if o.quick else 10_000
     res = sync_bench.run(runs=o.runs, items=items)
@@ -91,6 +107,7 @@ BENCHES: dict[str, Callable[[Options], Outcome]] = {
     "indextext": _indextext,
     "search": _search,
     "paint": _paint,
+    "keystroke": _keystroke,
     "sync": _sync,
     "rules": _rules,
 }

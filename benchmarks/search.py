@@ -2,7 +2,7 @@
 
 The store comes from benchmarks.make_store (250,000 items by default; built once and kept in a
 cache directory outside the repository, see `cache_dir`, keyed by size and seed). Each query
-runs `runs` times through Store.search as the reader asks for it (the first page of 50 hits
+runs `runs` times through Store.search as the reader asks for it (the first page of 25 hits
 with snippets, the total exact when the count is done by then, else estimated); its figure
 is its median. p50, p95 and max are taken over the queries, and per class of query. The
 exact total is then asked for (Store.search_total) and timed apart.
@@ -35,7 +35,7 @@ from reader.store.db import Store
 from reader.store.highlight import Highlighter
 from reader.store.query import parse
 
-LIMIT = 50
+LIMIT = 25  # the reader's first page of hits (reader/ui/loaders.FIRST_PAGE)
 QUERIES: dict[str, list[str]] = {
     "word": ["the", "government", "election", "inflation", "vaccine hospital", "telescope",
              "quantum", "semiconductor", "Zürich", "cafe", "Kraków", "market council"],

@@ -203,7 +203,10 @@ def _hidden_filter(conn: sqlite3.Connection, query: Query, plan: Plan) -> None:
         plan.match is None
         or conn.execute("SELECT 1 FROM items WHERE hidden = 1 LIMIT 1").fetchone()
     ):
-        plan.add("i.hidden = 0", keys="NOT " + _HIDDEN)
+        # with is:bookmarked, `+` leaves items_bookmarked the only index that fits (a
+        # bookmarked item is never hidden) instead of a walk of items_date (10 ms at 250,000)
+        shown = "+i.hidden = 0" if query.bookmarked else "i.hidden = 0"
+        plan.add(shown, keys="NOT " + _HIDDEN)
 
 
 def _item_filters(conn: sqlite3.Connection, query: Query, plan: Plan) -> None:

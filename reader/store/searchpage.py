@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from reader.searchtext import body_text
 
 RANK_WINDOW = 1000  # relevance ranks the newest this many matches (all, when fewer)
+ESTIMATE_SAMPLE = 250  # matches an estimated total is taken from (two digits are shown)
 RANK_DF = 20_000  # a term in more items than this is left out of bm25 (see `_scored`)
 
 
@@ -156,14 +157,17 @@ def _window(conn: sqlite3.Connection, plan: Plan, size: int) -> list[int]:
 
 
 def _estimate(conn: sqlite3.Connection, plan: Plan, window: Sequence[int]) -> int:
-    """About how many items match, from a full window: its matches are as dense among all the
-    indexed items (in the plan's range of keys) as among those it spans (the newest ones)."""
-    spanned = _indexed(conn, window[-1], plan.high)
+    """About how many items match, from a full window: its newest ESTIMATE_SAMPLE matches are
+    as dense among all the indexed items (in the plan's range of keys) as among those they
+    span (counting the keys they span is the cost: a rare word's 1,000 newest matches span
+    most of the store)."""
+    sample = window[:ESTIMATE_SAMPLE]
+    spanned = _indexed(conn, sample[-1], plan.high)
     if plan.low is None and plan.high is None:
         everywhere = _all_indexed(conn)
     else:
         everywhere = _indexed(conn, plan.low, plan.high)
-    return max(len(window), round(len(window) * everywhere / max(1, spanned)))
+    return max(len(window), round(len(sample) * everywhere / max(1, spanned)))
 
 
 _COUNTED: dict[int, tuple[tuple[object, ...], int]] = {}  # connection -> (state, count)

@@ -36,7 +36,9 @@ if TYPE_CHECKING:
 
 WINDOW = 120  # rows fetched around what is visible
 SCAN = 400  # ids checked row by row for an unread one before asking the store for all of them
-PAGE = 100  # search hits fetched at a time
+PAGE = 100  # search hits fetched at a time once the first page is listed
+FIRST_PAGE = 25  # the first page of hits: more than a screenful (each hit takes two lines);
+# the next pages follow as the list asks for them, after the hits are drawn
 MAX_HITS = 1000  # search hits listed at most (the total is still told)
 SUMMARY_CHARS = 300  # of a summary line (the list crops it to its width)
 
@@ -64,6 +66,12 @@ def search_counts(store: Store, queries: Sequence[str]) -> SearchCounts:
     return SearchCounts(counts)
 
 
+def first_page() -> int:
+    """How many hits the first page of a search lists (fewer hits, fewer snippets to cut:
+    the first hits are drawn sooner)."""
+    return min(FIRST_PAGE, PAGE)
+
+
 def search(
     store: Store,
     source: Source,
@@ -74,7 +82,7 @@ def search(
 ) -> SearchLoaded:
     """A page of a search's hits (the first one, or the one at `offset` of list
     `generation`); a query that cannot run comes back with its one-line reason."""
-    limit = max(0, min(PAGE, MAX_HITS - offset))
+    limit = max(0, min(PAGE if offset else first_page(), MAX_HITS - offset))
     try:
         found = store.search(source.search, limit=limit, offset=offset, exact=False)
     except ReaderError as exc:
