@@ -7,8 +7,11 @@ is up, `/` opens the search bar, and each query of QUERIES is typed a character 
 TYPING seconds apart (faster than the bar's pause, so only the whole query is searched). The
 clock starts at the last keystroke and stops when the screen, read through a terminal emulator
 (pyte), shows the first hits' titles (or the search's "No match." for a query that finds
-nothing); the figure is that time less the bar's typing pause (searchbar.DEBOUNCE), during
-which the reader waits on purpose. ctrl+u then empties the bar, and the empty list is waited
+nothing) and the count of this query's matches (estimated or exact: a key late enough to let
+the pause pass mid-word searches a shorter query, whose hits may look the same); the figure is
+that time less the bar's typing pause (searchbar.DEBOUNCE), during which the reader waits on
+purpose. Beside it, the CPU time the reader's threads spent from the last keystroke to the
+hits drawn (schedstat): on a shared machine the wall time is mostly waiting for a core. ctrl+u then empties the bar, and the empty list is waited
 for before the next query, so what is on the screen always comes from the query just typed.
 
 The hits expected are the ones Store.search gives for the query in this process (the first
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import select
 import statistics
 import struct
@@ -124,8 +128,14 @@ def _on_screen(texts: list[str]) -> Callable[[list[str]], bool]:
 class Expected:
     """What the screen shows once a query's hits are drawn."""
 
-    texts: list[str]
+    texts: list[str]  # all of these
+    counts: list[str]  # one of these
     hits: int
+
+    def seen(self, lines: list[str]) -> bool:
+        """Whether the screen shows these hits."""
+        counts = re.compile("|".join(rf"(?<![\d,]){re.escape(c)}\b" for c in self.counts))
+        return _on_screen(self.texts)(lines) and any(counts.search(line) for line in lines)
 
 
 def expected(db: Path, queries: list[str]) -> dict[str, Expected]:
@@ -133,15 +143,30 @@ def expected(db: Path, queries: list[str]) -> dict[str, Expected]:
     Store.search in this process, as the reader asks for it (loaders.search)."""
     from reader.store.db import Store
     from reader.textsafe import one_line
+    from reader.ui.control.searching import matches_text
     from reader.ui.loaders import first_page
 
     out = {}
     with Store.open(db, readonly=True) as store:
         for query in queries:
-            hits = store.search(query, limit=first_page(), exact=False).hits
-            titles = [one_line(h.headline.title)[:8].strip() for h in hits[:SHOWN]]
-            out[query] = Expected([t for t in titles if t] or [NO_MATCH], len(hits))
+            found = store.search(query, limit=first_page(), exact=False)
+            titles = [one_line(h.headline.title)[:8].strip() for h in found.hits[:SHOWN]]
+            counts = [matches_text(store.search_total(query))]
+            if not found.exact:
+                counts.append(matches_text(found.total, exact=False))
+            out[query] = Expected([t for t in titles if t] or [NO_MATCH], counts, len(found.hits))
     return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time of all of a process's threads so far (schedstat: nanoseconds on a core)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue  # a thread that ended meanwhile
+    return total / 1e9
 
 
 def _type(term: Terminal, query: str) -> float:
@@ -165,6 +190,7 @@ def run(items: int = 250_000, runs: int = 3) -> dict[str, Any]:
     env.pop("TEXTUAL", None)
     term = Terminal([sys.executable, "-m", "reader"], env)
     times: dict[str, list[float]] = {q: [] for q in queries}
+    cpu: list[float] = []
     failed: list[str] = []
     try:
         if term.wait_for(useful_view(home).seen, START_TIMEOUT) is None:
@@ -176,11 +202,13 @@ def run(items: int = 250_000, runs: int = 3) -> dict[str, Any]:
         for _ in range(max(1, runs)):
             for query in queries:
                 typed = _type(term, query)
-                drawn = term.wait_for(_on_screen(wanted[query].texts), TIMEOUT)
+                used = cpu_seconds(term.proc.pid)
+                drawn = term.wait_for(wanted[query].seen, TIMEOUT)
                 if drawn is None:
                     failed.append(query)
                 else:
                     times[query].append((drawn - typed - DEBOUNCE) * 1000)
+                    cpu.append((cpu_seconds(term.proc.pid) - used) * 1000)
                 term.write(b"\x15")  # ctrl+u: empty the bar, and wait for the empty list
                 if term.wait_for(_on_screen([EMPTY_BAR]), TIMEOUT) is None:
                     failed.append(f"{query} (not cleared)")
@@ -197,6 +225,9 @@ def run(items: int = 250_000, runs: int = 3) -> dict[str, Any]:
         "p50_ms": _percentile(every, 0.5) if every else None,
         "p95_ms": _percentile(every, 0.95) if every else None,
         "max_ms": max(every) if every else None,
+        "cpu_p50_ms": _percentile(cpu, 0.5) if cpu else None,
+        "cpu_p95_ms": _percentile(cpu, 0.95) if cpu else None,
+        "load": os.getloadavg()[0],
         "kinds_max_ms": kinds,
         "per_query_ms": {q: statistics.median(ts) for q, ts in times.items() if ts},
         "failed": failed,
@@ -212,7 +243,9 @@ def records(r: dict[str, Any]) -> list[Record]:
              "Store.search gives them" if not failed else
              f"{len(failed)} typed queries never drew their hits: {failed[0]}")  # fmt: skip
     good = not failed
-    pause = f"typing pause {r['pause_ms']:.0f} ms, keys {r['typing_s'] * 1000:.0f} ms apart"
+    pause = (f"typing pause {r['pause_ms']:.0f} ms, keys {r['typing_s'] * 1000:.0f} ms apart;"
+             f" the reader's CPU meanwhile p50 {r['cpu_p50_ms'] or 0:.0f} ms,"
+             f" p95 {r['cpu_p95_ms'] or 0:.0f} ms")  # fmt: skip
     return [
         record("keystroke", f"keystroke to hits drawn p50, beyond the typing pause, {size}",
                r["p50_ms"] if good else None, "ms", check=check, baseline=pause),
