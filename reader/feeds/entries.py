@@ -6,7 +6,9 @@ shape for the documents it understands. This module is the one place that decide
 keeps of them, so the two paths agree by construction:
 
 - title: `title`, as plain text (HTML reduced to text when its type says HTML);
-- link: `link`, else the Media RSS player; a guid that is not a web address is never a link;
+- link: `link`, else the Media RSS player, else a Flash embed's page (YouTube's /v/ID as its
+  watch page: see `media`, which lists no Flash enclosure); a guid that is not a web address
+  is never a link;
 - author: every name in `authors` (an email where there is no name), joined with ", ";
   an Atom entry without one inherits its source's, then its feed's;
 - dates: `published` (else `created`), `updated`;
@@ -29,11 +31,14 @@ from typing import Any
 
 from reader.feeds.fields import DateFallback, absolute_link, guess_plain, parse_date, plain_text
 from reader.feeds.finish import RawItem
-from reader.feeds.media import enclosure, parse_duration
+from reader.feeds.media import FLASH, enclosure, parse_duration
 from reader.feeds.urls import resolve_html
 from reader.models import Enclosure
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_YOUTUBE_EMBED = re.compile(
+    r"https?://(?:www\.)?youtube(?:-nocookie)?\.com/v/([\w-]{6,20})(?:[?#]|\Z)"
+)
 _HTTP = ("http://", "https://")
 _VOID_PAIR = re.compile(
     r"<(area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr)(\s[^<>]*)?></\1>",
@@ -122,7 +127,19 @@ def _link(entry: dict[str, Any], base: str) -> str:
         link = ""  # a guid that is not a web address (urn:, tag:, a number) is no link
     if not link.strip() and isinstance(player := get("media_player"), dict):
         link = s(player, "url")
+    if not link.strip():
+        link = _watch_link(entry)
     return absolute_link(link, base)
+
+
+def _watch_link(entry: dict[str, Any]) -> str:
+    """A Flash embed's address as the item's link when it has no other (YouTube's old player
+    https://www.youtube.com/v/ID is the video's watch page, /watch?v=ID); "" when none."""
+    for media in dicts(entry, "media_content"):
+        if s(media, "type").strip().lower() in FLASH and (url := s(media, "url").strip()):
+            found = _YOUTUBE_EMBED.match(url)
+            return f"https://www.youtube.com/watch?v={found.group(1)}" if found else url
+    return ""
 
 
 def _enclosures(entry: dict[str, Any], base: str) -> list[Enclosure | None]:

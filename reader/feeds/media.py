@@ -26,7 +26,7 @@ _HTTP = ("http://", "https://")
 _MAX_LENGTH = 2**62  # bigger "lengths" are nonsense; SQLite integers stop at 2**63
 _MAX_DURATION = 10 * 365 * 86400
 _CLOCK = re.compile(r"(?:\d{1,6}:){0,2}\d{1,9}(?:\.\d{0,9})?")
-_FLASH = frozenset({"application/x-shockwave-flash", "application/futuresplash"})
+FLASH = frozenset({"application/x-shockwave-flash", "application/futuresplash"})
 _MIME = re.compile(r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,63}/[A-Za-z0-9!#$&^_.+-]{1,127}")
 
 
@@ -67,7 +67,7 @@ def enclosure(
     if not url[:8].lower().startswith(_HTTP):
         return None
     mime = mime_type(kind)
-    if mime in _FLASH or _is_swf(url):
+    if mime in FLASH or _is_swf(url):
         return None
     return Enclosure(storable(url), mime, parse_length(length), parse_duration(duration))
 

@@ -29,13 +29,14 @@ def _never(*_: object) -> None:
     raise simple._NotSimple
 
 
-def read_all_ways(name: str, headers: dict[str, str] | None = None) -> ParsedFeed:
-    """The fixture as `parse_feed` reads it (by the fast path), after checking that the general
-    replay and feedparser read every stored field the same."""
+def read_all_ways(name: str | bytes, headers: dict[str, str] | None = None) -> ParsedFeed:
+    """The fixture (or document) as `parse_feed` reads it (by the fast path), after checking
+    that the general replay and feedparser read every stored field the same."""
     headers = headers or {}
-    body = xml_to_utf8((VARIANTS / name).read_bytes()).body
+    document = (VARIANTS / name).read_bytes() if isinstance(name, str) else name
+    body = xml_to_utf8(document).body
     base = document_base(URL, headers.get("content-location", ""))
-    fast = parse_feed((VARIANTS / name).read_bytes(), headers, URL)
+    fast = parse_feed(document, headers, URL)
     assert not fast.format.startswith("feedparser"), fast.format
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(simple, "_read", _never)
@@ -139,6 +140,21 @@ def test_youtube_flash_embeds_are_not_enclosures(
     assert "\nhttps://www.youtube.com/shorts/KlMnOpQrSt2\n" in short
     assert "[1] https://i3.ytimg.com/vi/KlMnOpQrSt2/hqdefault.jpg" in short
     assert show_json(video_id, capsys)["enclosures"] == []
+
+
+def test_a_video_without_a_link_gets_its_watch_page_from_the_flash_embed() -> None:
+    body = (VARIANTS / "youtube.xml").read_bytes()
+    body = body.replace(
+        b'<link rel="alternate" href="https://www.youtube.com/watch?v=AbCdEfGhIj1"/>', b""
+    )
+    body = body.replace(
+        b'<link rel="alternate" href="https://www.youtube.com/shorts/KlMnOpQrSt2"/>', b""
+    )
+    body = body.replace(b"https://www.youtube.com/v/KlMnOpQrSt2", b"https://video.example/p.swf")
+    video, other = read_all_ways(body).items
+    assert video.link == "https://www.youtube.com/watch?v=AbCdEfGhIj1"
+    assert other.link == "https://video.example/p.swf?version=3"  # another player: itself
+    assert video.enclosures == other.enclosures == ()
 
 
 # --- 3. enclosure URLs resolve like links; anything but http(s) is dropped -----------------
