@@ -264,7 +264,8 @@ class Store(Acts):
         return new
 
     def mark_not_modified(self, feed_ids: Sequence[int], now: int | None = None) -> None:
-        """Record a 304 for these feeds: only the check time (and a cleared error) change."""
+        """Record a 304 for these feeds: checked and ok now (a 304 is a correct answer), the
+        error cleared; validators and items unchanged."""
         with self.transaction() as conn:
             feedsql.not_modified(conn, feed_ids, int(time.time()) if now is None else now)
             changes.bump(conn, "feeds")

@@ -150,11 +150,12 @@ def fetched(
 
 
 def not_modified(conn: sqlite3.Connection, feed_ids: Sequence[int], now: int) -> None:
-    """304s: only the check time (and a cleared error) change."""
+    """304s: the feed answered correctly (nothing new), so it was checked and was ok now;
+    its error (and any "gone") clears. The validators and items stay."""
     conn.executemany(
-        "UPDATE feeds SET last_checked = ?, http_status = 304, error_streak = 0,"
-        " last_error = '', retry_after = NULL WHERE id = ?",
-        [(now, i) for i in feed_ids],
+        "UPDATE feeds SET last_checked = ?, last_ok = ?, http_status = 304, error_streak = 0,"
+        " last_error = '', retry_after = NULL, gone = 0 WHERE id = ?",
+        [(now, now, i) for i in feed_ids],
     )
 
 

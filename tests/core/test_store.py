@@ -140,14 +140,15 @@ def test_texts_round_trip_with_chinese_and_hostile_strings(store: Store) -> None
     assert got is not None and got.title == hostile and got.content == "<p>摘要：内容</p>"
 
 
-def test_not_modified_writes_only_the_check_time(store: Store) -> None:
+def test_not_modified_is_a_success_and_keeps_the_rest(store: Store) -> None:
     feed, _ = store.add_feed("https://example.org/feed")
     store.store_parsed(feed.id, feed_of(item("a")), etag='"e"', now=NOW)
-    before = store.feed_by_id(feed.id)
-    store.mark_not_modified([feed.id], now=NOW + 60)
+    store.record_failure(feed.id, "HTTP 503", status=503, now=NOW + 30)
+    store.mark_not_modified([feed.id], now=NOW + 60)  # the feed answered correctly: ok now
     after = store.feed_by_id(feed.id)
-    assert after is not None and before is not None
-    assert after.last_checked == NOW + 60 and after.last_ok == before.last_ok == NOW
+    assert after is not None
+    assert (after.last_checked, after.last_ok, after.http_status) == (NOW + 60, NOW + 60, 304)
+    assert (after.error_streak, after.last_error) == (0, "")
     assert after.etag == '"e"' and store.count() == 1
 
 

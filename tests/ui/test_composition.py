@@ -147,41 +147,56 @@ async def test_only_our_themes_unless_asked_and_a_bad_theme_is_said(
         assert theirs.theme == "dracula" and not any("dracula" in n for n in notes(theirs))
 
 
-async def test_feed_health_at_60_columns_and_enter_goes_to_the_feed(
-    app_factory: Factory, store: Store
-) -> None:
-    from textual.widgets import DataTable
+LONG_ERROR = (
+    "cannot connect: the server at feeds.example.org closed the connection before "
+    "answering (连接被对方重置，请稍后再试) after 3 attempts"
+)
 
-    from reader.ui.screens.overlays import HealthScreen, last_success
+
+@pytest.mark.parametrize("width", [60, 80, 140])
+async def test_feed_health_fits_its_width_and_enter_goes_to_the_feed(
+    app_factory: Factory, store: Store, width: int
+) -> None:
+    from textual.widgets import DataTable, Static
+
+    from reader.ui.screens.health import HealthScreen
 
     assert isinstance(store, CheckedStore)
     store.checked = False
     listed = next(f for f in store.feeds() if f.title == "Tidings Weekly")
-    store.mark_not_modified([listed.id], now=NOW + 30)  # a 304 is a success
-    weekly = store.feed_by_id(listed.id)
+    store.mark_not_modified([listed.id], now=NOW + 30)  # a 304: checked, and ok (the store)
+    cut, _ = store.add_feed("https://feeds.example.org/a/very/long/address/of/a/feed.xml")
+    store.record_failure(cut.id, LONG_ERROR, now=NOW)
     store.checked = True
-    assert weekly is not None and last_success(weekly) == NOW + 30
     app = app_factory()
-    async with app.run_test(size=(60, 24)) as pilot:
+    async with app.run_test(size=(width, 14)) as pilot:
         await settle(pilot)
         await pilot.press("e")
         await until(pilot, lambda: isinstance(app.screen, HealthScreen), "feed health")
         screen = app.screen
         assert isinstance(screen, HealthScreen)
-        assert screen.feeds[0].title == "Broken Feed"  # failing first
+        assert screen.feeds[0].title == "Broken Feed"  # failing first (the longest streak)
         table = screen.query_one(DataTable)
-        await until(pilot, lambda: table.row_count == 5, "the rows")
+        await until(pilot, lambda: table.row_count == 6, "the rows")
+        await pilot.pause()
+        assert table.max_scroll_y > 0 and table.max_scroll_x == 0  # nothing to scroll sideways
         row = [str(c) for c in table.get_row_at(0)]
-        assert row[0] == "Broken Feed" and row[3] == "404 ×3" and "404" in row[4]
+        assert row[0] == "Broken Feed" and row[3] == "404 ×3"
+        assert (len(row) == 5) == (width >= 80)  # an error column only where it has room
+        detail = screen.query_one("#health-detail", Static)
+        assert "HTTP 404 Not Found" in str(detail.render())
+        await pilot.press("j")  # the feed with the long error: its detail has all of it
+        shown = " ".join(str(detail.render()).split())
+        assert "https://feeds.example.org/a/very/long/address/of/a/feed.xml" in shown
+        assert " ".join(LONG_ERROR.split()) in shown and detail.region.right <= width
         weekly_row = next(n for n, f in enumerate(screen.feeds) if f.title == "Tidings Weekly")
-        assert [str(c) for c in table.get_row_at(weekly_row)][1:3] == ["09:00", "09:00"]
-        for _ in range(weekly_row):
-            await pilot.press("j")
-        await pilot.press("enter")
+        when = ["09:00", "09:00"] if width < 100 else ["2026-11-28 09:00"] * 2
+        assert [str(c) for c in table.get_row_at(weekly_row)][1:3] == when
+        await pilot.press("g", *["j"] * weekly_row, "enter")
         await until(pilot, lambda: isinstance(app.screen, MainScreen), "back to the reader")
         await settle(pilot)
         main = main_screen(app)
-        assert main.source.kind is Kind.FEED and main.source.feed_id == weekly.id
+        assert main.source.kind is Kind.FEED and main.source.feed_id == listed.id
         assert main.status.place.startswith("Tidings Weekly")
 
 

@@ -15,8 +15,9 @@ from reader.store.db import Store
 from reader.ui import links
 from reader.ui.app import ReaderApp
 from reader.ui.screens.digest import DigestScreen
+from reader.ui.screens.health import HealthScreen
 from reader.ui.screens.main import MainScreen
-from reader.ui.screens.overlays import HealthScreen, HelpScreen, LinkPicker
+from reader.ui.screens.overlays import HelpScreen, LinkPicker
 from reader.ui.sources import Kind
 from tests.ui.conftest import CheckedStore, notes, settle
 from tests.ui.fixtures import HOSTILE

@@ -18,7 +18,7 @@ from reader.models import ParsedFeed, ParsedItem
 from reader.store.db import Store
 from reader.ui.app import ReaderApp
 from reader.ui.control.searching import Searching
-from tests.ui.conftest import settle, until
+from tests.ui.conftest import CheckedStore, settle, until
 from tests.ui.fixtures import at, make_app
 
 SIZES = {"wide": (140, 40), "narrow": (80, 24)}
@@ -145,3 +145,16 @@ def test_cjk_search(snap_compare: Snap, tmp_path: Path, size: str) -> None:
         assert snap_compare(app, terminal_size=SIZES[size], run_before=keys)
     finally:
         store.close()
+
+
+def test_health_at_60_columns(snap_compare: Snap, store: Store, tmp_path: Path) -> None:
+    """The failing feed's whole address and error, wrapped below the table."""
+    assert isinstance(store, CheckedStore)
+    store.checked = False
+    feed, _ = store.add_feed("https://feeds.example.org/a/very/long/address/of/a/feed.xml")
+    error = "cannot connect: the server closed the connection (连接被对方重置，请稍后再试)"
+    for hours in (3, 2, 1, 0.5):
+        store.record_failure(feed.id, error, now=at(hours))
+    store.checked = True
+    app = make_app(store, tmp_path / "state")
+    assert snap_compare(app, terminal_size=(60, 24), run_before=keys_then_settle("e"))

@@ -389,7 +389,7 @@ class MainScreen(Screen[None]):
 
     def action_feed_health(self) -> None:
         """e: the feed-health view."""
-        from reader.ui.screens.overlays import HealthScreen
+        from reader.ui.screens.health import HealthScreen
 
         self.app.push_screen(HealthScreen(self.feeds, self.ctx.dates), self.lists.go_to_feed)
 

@@ -1,28 +1,21 @@
-"""Overlays over the main screen: help, the link picker, the feed-health table."""
+"""Overlays over the main screen: help, the link picker (feed health: health.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
-from rich.text import Text
 from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, OptionList, Static
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from reader.models import Feed
-from reader.textsafe import one_line
 from reader.ui import keys
 from reader.ui.screens.dialogs import ChoiceScreen
-from reader.ui.sources import natural
-from reader.ui.timefmt import Dates
-from reader.ui.widgets.footer import KeyFooter
-from reader.ui.words import plural
 
 CLOSE: list[BindingType] = [
     Binding("escape,q", "dismiss_overlay", "Close", id="close"),
@@ -183,103 +176,3 @@ class LinkPicker(ChoiceScreen):
                 self._typed = ""
                 if first <= number <= len(self.links):
                     self.dismiss(number)
-
-
-def last_success(feed: Feed) -> int | None:
-    """When the feed last answered well: a 304 (nothing new) is a success too."""
-    if feed.http_status == 304 and not feed.error_streak and feed.last_checked:
-        return max(feed.last_checked, feed.last_ok or 0)
-    return feed.last_ok
-
-
-def health_order(feeds: Sequence[Feed]) -> list[Feed]:
-    """Failing feeds first (longest streak first), then by name."""
-    return sorted(feeds, key=lambda f: (-f.error_streak, not f.gone, natural(f.name)))
-
-
-def health_rows(feeds: Sequence[Feed], dates: Dates, narrow: bool) -> list[tuple[Text, ...]]:
-    """One row per feed in `health_order`: name, last checked, last success, status (HTTP
-    status, gone, or the streak of failures) and the last error (`narrow`: short dates)."""
-    when = dates.short if narrow else dates.long
-    rows: list[tuple[Text, ...]] = []
-    for f in health_order(feeds):
-        status = "gone" if f.gone else (str(f.http_status) if f.http_status else "")
-        if f.error_streak:
-            status = f"{status} ×{f.error_streak}".strip()
-        rows.append((
-            Text(one_line(f.name)[: 24 if narrow else 48]),
-            Text(when(f.last_checked) or "never"), Text(when(last_success(f)) or "never"),
-            Text(status), Text(one_line(f.last_error)[:200]),
-        ))  # fmt: skip
-    return rows
-
-
-class HealthScreen(Screen[int | None]):
-    """Feed health: when each feed was last checked and last answered well, its status and
-    last error; enter on a feed goes to it (dismissed with its id)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        *CLOSE,
-        *keys.bindings_of("down", "up", "top", "bottom", "page_down", "page_up"),
-    ]
-
-    def __init__(self, feeds: Sequence[Feed], dates: Dates) -> None:
-        super().__init__()
-        self.feeds = health_order(feeds)
-        self.dates = dates
-
-    def compose(self) -> ComposeResult:
-        """A summary line and the table (filled for the width it has)."""
-        failing = sum(1 for f in self.feeds if f.error_streak or f.gone)
-        summary = f"Feed health · {plural(len(self.feeds), 'feed')} · {failing:,} failing"
-        yield Static(Content(summary), classes="overlay-title", id="health-title")
-        yield DataTable[Text](id="health-table", cursor_type="row", zebra_stripes=True)
-        yield Static(Content("enter: go to the feed · escape: back"), id="health-hint")
-        yield KeyFooter()
-
-    def on_resize(self) -> None:
-        """Fill the table for the width (short dates below 100 columns)."""
-        table = self.query_one(DataTable)
-        narrow = self.size.width < 100
-        table.clear(columns=True)
-        for label in ("Feed", "Checked", "Last ok", "Status", "Last error"):
-            table.add_column(Text(label), key=label)
-        table.add_rows(health_rows(self.feeds, self.dates, narrow))
-        table.focus()
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        """Enter: go to that feed."""
-        event.stop()
-        if 0 <= event.cursor_row < len(self.feeds):
-            self.dismiss(self.feeds[event.cursor_row].id)
-
-    def _table(self) -> DataTable[Text]:
-        return self.query_one(DataTable)
-
-    def action_down(self) -> None:
-        """Next feed."""
-        self._table().action_cursor_down()
-
-    def action_up(self) -> None:
-        """Previous feed."""
-        self._table().action_cursor_up()
-
-    def action_top(self) -> None:
-        """First feed."""
-        self._table().move_cursor(row=0)
-
-    def action_bottom(self) -> None:
-        """Last feed."""
-        self._table().move_cursor(row=len(self.feeds) - 1)
-
-    def action_page_down(self) -> None:
-        """A page down."""
-        self._table().action_page_down()
-
-    def action_page_up(self) -> None:
-        """A page up."""
-        self._table().action_page_up()
-
-    def action_dismiss_overlay(self) -> None:
-        """Back to the reader."""
-        self.dismiss(None)
