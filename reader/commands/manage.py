@@ -30,12 +30,13 @@ def register(subs: Subparsers) -> None:
     r = command(
         subs,
         "rename",
-        "give a feed a title of your own, kept across refreshes ('' for the feed's own)",
-        "tidings rename https://example.org/feed.xml 'Example News'",
+        "give a feed a title of your own, kept across refreshes (--reset or '': the feed's own)",
+        "tidings rename https://example.org/feed.xml 'Example News'; tidings rename URL --reset",
         cmd_rename,
     )
     r.add_argument("url")
-    r.add_argument("title")
+    r.add_argument("title", nargs="?", help="the title to show ('': the feed's own again)")
+    r.add_argument("--reset", action="store_true", help="show the feed's own title again")
     t = command(
         subs,
         "tag",
@@ -74,8 +75,10 @@ def cmd_mark(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_rename(ctx: Context, args: argparse.Namespace) -> int:
+    if (args.title is None) != args.reset:
+        raise UsageError("rename takes a TITLE or --reset (one of the two)")
     with ctx.store() as store:
-        feed = store.rename_feed(args.url, args.title)
+        feed = store.rename_feed(args.url, "" if args.reset else args.title)
     if feed is None:
         raise UsageError(f"not subscribed to {args.url}")
     if feed.title_chosen:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
@@ -11,6 +12,7 @@ from typing import Any, ClassVar
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
@@ -24,13 +26,26 @@ from reader.ui.context import ReaderContext, Refresher
 from reader.ui.hangup import exit_on_hangup
 from reader.ui.messages import Failed
 from reader.ui.screens.main import MainScreen
-from reader.ui.state import StateFile, ThemeChoice
+from reader.ui.state import Choice, StateFile
 from reader.ui.themes import pick_theme
 from reader.ui.timefmt import Dates
 from reader.ui.watch import StoreWatch
 from reader.ui.widgets.article import ArticleView
 
 TEXTUAL_DUPLICATES = frozenset({"Quit", "Keys", "Theme"})  # ours: Quit, Help, Choose a theme
+NOTES_KEPT = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A notification as it was shown (plain text: never read as markup)."""
+
+    message: str
+    title: str = ""
+    severity: SeverityLevel = "information"
+
+    def __str__(self) -> str:
+        return f"{self.title}: {self.message}" if self.title else self.message
 
 
 class ReaderApp(App[int]):
@@ -81,6 +96,8 @@ class ReaderApp(App[int]):
         self.set_keymap(keymap)
         self._set_first_theme(file)
         self.store_watch = StoreWatch(store)
+        self.notes: deque[Note] = deque(maxlen=NOTES_KEPT)
+        """What the reader told, oldest first (the last NOTES_KEPT notifications)."""
 
     def _set_first_theme(self, file: str) -> None:
         """Start with the remembered or configured theme; offer only ours unless Textual's
@@ -108,7 +125,7 @@ class ReaderApp(App[int]):
         if self.exit_on_signals:  # a closed terminal or a kill: exit, clean up (hangup.py)
             exit_on_hangup(self.exit)
         for problem in self.problems:
-            self.notify(problem, title="tidings", severity="warning", timeout=8, markup=False)
+            self.notify(problem, title="tidings", severity="warning", timeout=8)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.set_interval(self.config.store.watch_seconds, self._watch_store)
 
@@ -123,10 +140,25 @@ class ReaderApp(App[int]):
 
         self.run_worker(poll, thread=True, group="watch", exit_on_error=False)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification passes here (a widget's or a screen's `notify` calls the App's):
+        its text is never read as markup (it often holds a feed's title, a link or an error
+        about them), and it is kept in `notes`."""
+        self.notes.append(Note(message, title, severity))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     def on_failed(self, message: Failed) -> None:
         """Every background error, shown alike: what was being done, and why in one line."""
         text = one_line(message.error) or "failed"
-        self.notify(text, title=message.title, severity="error", timeout=8, markup=False)
+        self.notify(text, title=message.title, severity="error", timeout=8)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker of the App's own that failed (the screens' say so with Failed)."""
@@ -138,7 +170,7 @@ class ReaderApp(App[int]):
     def _remember_theme(self, theme: Theme) -> None:
         """Keep the chosen theme for next time (in the data dir, not config.toml)."""
         state = self.ctx.state
-        choice = ThemeChoice(theme.name, self.config.ui.theme)
+        choice = Choice(theme.name, self.config.ui.theme)
         if state.state.theme == choice:
             return
         state.state.theme = choice
@@ -149,7 +181,7 @@ class ReaderApp(App[int]):
         names = self.reader_themes or list(self.available_themes)
         index = names.index(self.theme) + 1 if self.theme in names else 0
         self.theme = names[index % len(names)]
-        self.notify(f"Theme: {self.theme}", timeout=2, markup=False)
+        self.notify(f"Theme: {self.theme}", timeout=2)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The command palette: the reader's actions (on the reader's screen; elsewhere the

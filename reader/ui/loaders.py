@@ -148,8 +148,17 @@ def load_headlines(
         open_index = find_unread(store, source, ids, -1 if jump else len(ids), jump)
         center = open_index or 0
     start, stop = window(ids, center)
-    rows = store.headlines_for(ids[start:stop])
-    return HeadlinesLoaded(source, ids, rows, start, keep_id, open_index, jump)
+    shown = ids[start:stop]
+    ends = [i for i in dict.fromkeys(ids[:1] + ids[-1:]) if i not in shown]  # the date span
+    rows = store.headlines_for([*shown, *ends])
+    return HeadlinesLoaded(source, ids, rows, start, keep_id, open_index, jump,
+                           span=span_of(rows, (ids[:1] + ids[-1:]).tolist()))  # fmt: skip
+
+
+def span_of(rows: Sequence[Headline], ids: Sequence[int] | None = None) -> tuple[int, int] | None:
+    """The newest and oldest dates of `rows` (of those with `ids`: a list's first and last)."""
+    dates = [h.published for h in rows if ids is None or h.id in ids]
+    return (max(dates), min(dates)) if dates else None
 
 
 def load_rows(store: Store, generation: int, ids: Sequence[int]) -> RowsLoaded:

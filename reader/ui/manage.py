@@ -33,6 +33,8 @@ def rename_feed(store: Store, feed: Feed, title: str) -> FeedsChanged:
     renamed = store.rename_feed(feed.url, title)
     if renamed is None:
         return FeedsChanged(f"{one_line(feed.name)} is not subscribed any more")
+    if not renamed.title_chosen:
+        return FeedsChanged(f"Back to the feed's own title: {one_line(renamed.name)}")
     return FeedsChanged(f"Renamed to {one_line(renamed.name)}")
 
 

@@ -62,7 +62,8 @@ class HeadlinesLoaded(Result):
 
     `keep_id` is the item the cursor should stay on; `open_index` an item to open at once
     (`jump`: a jump to the next unread that crossed into this source found one, or not).
-    `preview`: only the first rows, sent ahead of the full id list of a big source.
+    `preview`: only the first rows, sent ahead of the full id list of a big source. `span`:
+    the newest and oldest dates listed (None: those of `rows`).
     """
 
     def __init__(
@@ -75,8 +76,10 @@ class HeadlinesLoaded(Result):
         open_index: int | None = None,
         jump: bool | None = None,
         preview: bool = False,
+        span: tuple[int, int] | None = None,
     ) -> None:
         super().__init__()
+        self.span = span
         self.jump = jump
         self.preview = preview
         self.source = source

@@ -140,10 +140,10 @@ def feed_rows(
     totals: Totals,
     collapsed: Collection[str] = (),
     extras: Extras | None = None,
-    by_unread: bool = False,
+    sort_counts: Mapping[int, int] | None = None,
 ) -> list[Row]:
-    """The rows of the feed pane, top to bottom (`by_unread`: the feeds with the most unread
-    stories first in each group)."""
+    """The rows of the feed pane, top to bottom (with `sort_counts`, unread counts: the feeds
+    with the most first in each group; else by name)."""
     extras = extras or Extras()
     rows = [
         Row(ALL, "All", totals.items),
@@ -155,7 +155,7 @@ def feed_rows(
     for query in extras.searches:
         count = extras.search_counts.get(query, 0)
         rows.append(Row(search_source(query), one_line(query), count))
-    for tag, members in group_feeds(feeds, unread if by_unread else None).items():
+    for tag, members in group_feeds(feeds, sort_counts).items():
         folded = tag in collapsed
         depth = 0 if tag == UNTAGGED else 1
         if depth:
@@ -172,11 +172,15 @@ def feed_rows(
 
 
 def next_sources(
-    feeds: Sequence[Feed], unread: Mapping[int, int], current: Source, forward: bool = True
+    groups: Mapping[str, Sequence[Feed]],
+    unread: Mapping[int, int],
+    current: Source,
+    forward: bool = True,
 ) -> list[Source]:
-    """Sources after (or before) `current` in pane order that have unread items: the next feeds
-    for a feed, the next tags for a tag, none for the fixed entries (they span every feed)."""
-    groups = group_feeds(feeds)
+    """Sources after (or before) `current` in the feed pane's order (`groups`, as
+    `group_feeds` makes them) that have unread items, then, wrapping round, those before (or
+    after) it: the next feeds for a feed, the next tags for a tag, none for the fixed entries
+    (they span every feed)."""
     order: list[Source] = []
     if current.kind is Kind.FEED:
         for members in groups.values():
@@ -192,5 +196,7 @@ def next_sources(
                 order.append(Source(Kind.TAG, tag=tag))
     if not forward:
         order.reverse()
-    start = order.index(current) + 1 if current in order else len(order)
-    return order[start:]
+    if current not in order:
+        return order
+    at = order.index(current)
+    return order[at + 1 :] + order[:at]

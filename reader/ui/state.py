@@ -1,6 +1,7 @@
 """What the reader remembers between runs, in `ui-state.json` in the data directory: the theme
-picked with `t` (and the config theme it was picked over), the saved searches, and whether the
-headline list shows a summary line under each title.
+picked with `t` and the feed pane's order picked with `O` (each with the config value it was
+picked over: changing config.toml wins), the saved searches, and whether the headline list
+shows a summary line under each title.
 
 Read once at start; each change writes the whole state again in a worker thread (to a temporary
 file renamed over the old one). Writes are numbered, so a slow older write never replaces a
@@ -23,31 +24,39 @@ MAX_SEARCHES = 50
 
 
 @dataclass(frozen=True)
-class ThemeChoice:
-    """The remembered theme and the config theme it was chosen over."""
+class Choice:
+    """A remembered choice (a theme, the feed order) and the config value it was chosen over."""
 
-    theme: str
+    value: str
     over: str
 
     def pick(self, configured: str) -> str:
-        """The theme to start with: the remembered one, unless config.toml changed since."""
-        return self.theme if configured == self.over else configured
+        """The value to start with: the remembered one, unless config.toml changed since."""
+        return self.value if configured == self.over else configured
 
 
 @dataclass
 class UIState:
     """The remembered state (mutable: the App and the screens change it, then save it)."""
 
-    theme: ThemeChoice | None = None
+    theme: Choice | None = None
     searches: list[str] = field(default_factory=list)
     summary_lines: bool = False
+    feed_sort: Choice | None = None
 
     def to_json(self) -> str:
         """The state as the file holds it."""
         data: dict[str, Any] = {"searches": self.searches, "summary_lines": self.summary_lines}
         if self.theme is not None:
-            data |= {"theme": self.theme.theme, "over": self.theme.over}
+            data |= {"theme": self.theme.value, "over": self.theme.over}
+        if self.feed_sort is not None:
+            data |= {"feed_sort": self.feed_sort.value, "feed_sort_over": self.feed_sort.over}
         return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+def _choice(data: dict[str, Any], name: str, over: str) -> Choice | None:
+    value, was = data.get(name), data.get(over)
+    return Choice(value, was) if isinstance(value, str) and isinstance(was, str) else None
 
 
 def _strings(value: object) -> list[str]:
@@ -64,11 +73,9 @@ def read_state(data_dir: Path) -> UIState:
         return UIState()
     if not isinstance(data, dict):
         return UIState()
-    theme = None
-    if isinstance(data.get("theme"), str) and isinstance(data.get("over"), str):
-        theme = ThemeChoice(data["theme"], data["over"])
     searches = _strings(data.get("searches"))[:MAX_SEARCHES]
-    return UIState(theme, searches, data.get("summary_lines") is True)
+    return UIState(_choice(data, "theme", "over"), searches, data.get("summary_lines") is True,
+                   _choice(data, "feed_sort", "feed_sort_over"))  # fmt: skip
 
 
 def write_text(data_dir: Path, text: str) -> None:

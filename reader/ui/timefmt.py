@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
 Clock = Callable[[], float]
+TODAY, THIS_YEAR, OLDER = 0, 1, 2  # the forms of a short date
 
 
 @dataclass(frozen=True)
@@ -28,23 +29,39 @@ class Dates:
     def _at(self, ts: float) -> datetime:
         return datetime.fromtimestamp(ts, self._zone)
 
+    def _age(self, ts: int) -> int:
+        """Which form `short` gives: 0 today, 1 within a year (or ahead), 2 older."""
+        when, now = self._at(ts), self._at(self.clock())
+        if when.date() == now.date():
+            return TODAY
+        return THIS_YEAR if now - when < timedelta(days=365) else OLDER
+
     def short(self, ts: int | None) -> str:
         """`08:15` today, `Nov 27` within a year, then day and year (`27 Nov 24`, the
         `old_format`)."""
         if ts is None:
             return ""
-        when, now = self._at(ts), self._at(self.clock())
-        if when.date() == now.date():
+        when, age = self._at(ts), self._age(ts)
+        if age == TODAY:
             return when.strftime("%H:%M")
-        if now - when < timedelta(days=365):
+        if age == THIS_YEAR:
             return f"{when:%b} {when.day:2d}"
         return when.strftime(self.old_format)
 
+    def _widths(self) -> tuple[int, int, int]:
+        sample = datetime(2000, 12, 28, 23, 59, tzinfo=self._zone)  # long month and day names
+        return 5, len(f"{sample:%b} {sample.day:2d}"), len(sample.strftime(self.old_format))
+
     @property
     def short_width(self) -> int:
-        """Columns of the widest `short` date (the list's date column)."""
-        sample = datetime(2000, 12, 28, 23, 59, tzinfo=self._zone)  # long month and day names
-        return max(6, len(sample.strftime(self.old_format)))
+        """Columns of the widest `short` date."""
+        return max(self._widths())
+
+    def width_for(self, newest: int, oldest: int) -> int:
+        """Columns of the `short` dates of a list whose dates run from `newest` to `oldest`
+        (every form in between counts: the column does not change while the list scrolls)."""
+        ages = sorted((self._age(newest), self._age(oldest)))
+        return max(self._widths()[ages[0] : ages[1] + 1])
 
     def long(self, ts: int | None) -> str:
         """`2026-11-27 08:15` (empty for no time)."""

@@ -161,6 +161,15 @@ def test_rename_and_tag_commands(home_store: Path, capsys: pytest.CaptureFixture
         f"{URL} shows its own title again: Example 示例\n",
         "",
     )
+    assert run(capsys, "rename", URL, "Mine") == (0, f"renamed {URL} to Mine\n", "")
+    assert run(capsys, "rename", URL, "--reset") == (
+        0,
+        f"{URL} shows its own title again: Example 示例\n",
+        "",
+    )
+    for wrong in ((URL,), (URL, "Mine", "--reset")):
+        code, _, err = run(capsys, "rename", *wrong)
+        assert code == 2 and "rename takes a TITLE or --reset" in err
     assert run(capsys, "tag", URL, "--add", "新闻", "--add", "world", "--remove", "news") == (
         0,
         "Example 示例: world, 新闻\n",

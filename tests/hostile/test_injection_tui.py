@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from rich.cells import cell_len
-from textual.content import Content
 from textual.pilot import Pilot
 from textual.widget import Widget
 
@@ -22,6 +21,7 @@ from reader.store.db import Store
 from reader.ui.app import ReaderApp
 from reader.ui.themes import load_themes
 from tests.hostile.conftest import assert_inert, data
+from tests.ui.conftest import until
 
 SOURCES = {
     "http://hostile.example/feed.xml": "injection.xml",
@@ -193,7 +193,7 @@ async def test_opening_a_hostile_link_notifies_it_as_text(
 ) -> None:
     config = Config(ui=UIConfig(browser=("true",)))
     app = app_for(store, tmp_path, config)
-    async with app.run_test(size=(160, 45)) as pilot:
+    async with app.run_test(size=(160, 45), notifications=True) as pilot:
         await settle(pilot)
         for n in range(store.count()):  # open the story whose link is hostile
             app.screen.query_one("#headlines").focus()
@@ -204,11 +204,12 @@ async def test_opening_a_hostile_link_notifies_it_as_text(
         await pilot.press("o")
         await settle(pilot)
         assert app.is_running
-        notes = [n for n in app._notifications if "Opened" in n.message]
-        assert notes, list(app._notifications)
-        for note in notes:  # what the toast shows: the URL as it is, not read as markup
-            shown = str(Content.from_markup(note.message)) if note.markup else note.message
-            assert SHOT in shown, shown
+        notes = [n for n in app.notes if "Opened" in n.message]
+        assert notes, list(app.notes)
+        assert all(SHOT in n.message for n in notes)
+        await until(pilot, lambda: app.screen.query("Toast"), "the toast")
+        shown = [str(t.render()) for t in app.screen.query("Toast")]
+        assert any(SHOT in t for t in shown), shown  # the toast: the URL as it is, not markup
     assert os.listdir(cwd) == []
 
 

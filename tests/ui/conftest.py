@@ -103,9 +103,9 @@ async def until(pilot: Pilot[Any], ready: Callable[[], object], what: str = "") 
 
 
 def notes(app: App[Any]) -> list[str]:
-    """The notifications shown, oldest first, each as `title: message` (or the message)."""
-    shown = app._notifications  # Textual keeps no public list of them
-    return [f"{n.title}: {n.message}" if n.title else n.message for n in shown]
+    """What the reader told, oldest first, each as `title: message` (or the message)."""
+    assert isinstance(app, ReaderApp)
+    return [str(n) for n in app.notes]
 
 
 async def wait_for_note(pilot: Pilot[Any], text: str) -> list[str]:

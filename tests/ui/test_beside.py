@@ -153,7 +153,7 @@ async def test_a_write_killed_inside_beside_the_reader(tidings_home: Path, tmp_p
             out, _ = proc.communicate(timeout=30)
         assert out == ""
         await until(pilot, lambda: screen.totals.bookmarked == 1, "the reader's bookmark")
-        assert any("Bookmarked" in n.message for n in app._notifications)
+        assert any("Bookmarked" in n.message for n in app.notes)
     store.checked = False
     store.close()
     assert bookmarked(path) == {first}  # the acknowledged one; the killed one never committed

@@ -11,8 +11,8 @@ from textual.content import Content
 
 from reader.models import Feed
 from reader.ui import keys, links
-from reader.ui.sources import ALL, Kind, Source, Totals, feed_rows, next_sources
-from reader.ui.state import StateFile, ThemeChoice, read_state
+from reader.ui.sources import ALL, Kind, Source, Totals, feed_rows, group_feeds, next_sources
+from reader.ui.state import Choice, StateFile, read_state
 from reader.ui.themes import load_themes
 from reader.ui.timefmt import Dates
 from reader.ui.widgets.prose import wrap_content
@@ -49,12 +49,26 @@ def test_feed_rows_group_by_tag() -> None:
 
 def test_next_sources_skip_feeds_without_unread() -> None:
     unread = {1: 3, 3: 5}
-    first = Source(Kind.FEED, feed_id=1)
-    assert next_sources(FEEDS, unread, first) == [Source(Kind.FEED, feed_id=3)]
-    assert next_sources(FEEDS, unread, Source(Kind.FEED, feed_id=3), forward=False) == [first]
+    groups = group_feeds(FEEDS)
+    first, third = Source(Kind.FEED, feed_id=1), Source(Kind.FEED, feed_id=3)
+    assert next_sources(groups, unread, first) == [third]
+    assert next_sources(groups, unread, third, forward=False) == [first]
     news = Source(Kind.TAG, tag="news")
-    assert next_sources(FEEDS, unread, news) == [Source(Kind.TAG, tag="tech")]
-    assert next_sources(FEEDS, unread, ALL) == []
+    assert next_sources(groups, unread, news) == [Source(Kind.TAG, tag="tech")]
+    assert next_sources(groups, unread, ALL) == []
+
+
+def test_next_sources_follow_the_order_shown_and_wrap_round() -> None:
+    feeds = [Feed(n, f"https://x.example/{n}", f"Channel {n}") for n in (1, 2, 3, 4, 5)]
+    unread = {1: 2, 2: 9, 3: 5, 4: 7, 5: 0}
+    by_name = group_feeds(feeds)  # 1 2 3 4 5
+    by_unread = group_feeds(feeds, unread)  # 2 4 3 1 5
+    one, two, three, four, five = (Source(Kind.FEED, feed_id=n) for n in range(1, 6))
+    assert next_sources(by_name, unread, two) == [three, four, one]  # then round to 1
+    assert next_sources(by_unread, unread, two) == [four, three, one]
+    assert next_sources(by_unread, unread, three, forward=False) == [four, two, one]
+    assert next_sources(by_unread, unread, five) == [two, four, three, one]  # round to the top
+    assert next_sources(by_unread, {**unread, 4: 0}, four) == [three, one, two]  # read: in place
 
 
 def test_source_queries() -> None:
@@ -141,19 +155,21 @@ def test_ui_state_round_trip(tmp_path: Path) -> None:
     data = tmp_path / "data"
     assert read_state(data).theme is None
     state = StateFile(data)
-    state.state.theme = ThemeChoice("nord", "tidings-dark")
+    state.state.theme = Choice("nord", "tidings-dark")
     assert state.add_search("禁毒  is:unread") and not state.add_search("禁毒 is:unread")
     assert state.add_search("storm") and state.remove_search("storm")
     older, newer = state.save_job(), None
     state.state.summary_lines = True
+    state.state.feed_sort = Choice("unread", "name")
     newer = state.save_job()
     newer()
     older()  # a slow older write never replaces a newer one
     again = read_state(data)
-    assert again.theme == ThemeChoice("nord", "tidings-dark")
+    assert again.theme == Choice("nord", "tidings-dark")
     assert again.theme.pick("tidings-dark") == "nord"
     assert again.theme.pick("newsprint") == "newsprint"
     assert again.searches == ["禁毒 is:unread"] and again.summary_lines
+    assert again.feed_sort == Choice("unread", "name")
     (data / "ui-state.json").write_text("{not json")
     assert read_state(data).theme is None
     assert [p.name for p in data.iterdir()] == ["ui-state.json"]  # no temporary files left
@@ -182,12 +198,23 @@ def test_dates_are_fixed_by_the_clock() -> None:
     assert iso.short(at(400 * 24)) == "2025-10-24" and iso.short_width == 10
 
 
+def test_the_date_column_is_as_wide_as_the_dates_listed_need() -> None:
+    dates = Dates(clock=lambda: float(NOW), tz=UTC)
+    assert dates.width_for(at(1), at(5)) == 5  # today only: 08:00
+    assert dates.width_for(at(1), at(30)) == 6  # and within a year: Nov 27
+    assert dates.width_for(at(1), at(400 * 24)) == 9  # and older: 24 Oct 25
+    assert dates.width_for(at(30), at(400 * 24)) == 9
+    assert dates.width_for(at(-48), at(1)) == 6  # a date ahead shows as within the year
+    year = Dates(clock=lambda: float(NOW), tz=UTC, old_format="%Y")
+    assert year.width_for(at(400 * 24), at(800 * 24)) == 4 and year.width_for(at(1), at(9000)) == 6
+
+
 def test_feeds_sort_naturally_or_by_unread() -> None:
     feeds = [Feed(n, f"https://x.example/{n}", f"Channel {n}") for n in (10, 2, 1, 33)]
     assert [r.label for r in feed_rows(feeds, {}, Totals())][3:] == [
         "Channel 1", "Channel 2", "Channel 10", "Channel 33"]  # fmt: skip
     unread = {33: 5, 2: 9}
-    by_unread = feed_rows(feeds, unread, Totals(), by_unread=True)
+    by_unread = feed_rows(feeds, unread, Totals(), sort_counts=unread)
     assert [r.label for r in by_unread][3:] == [
         "Channel 2",
         "Channel 33",

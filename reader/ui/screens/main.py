@@ -20,7 +20,6 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
@@ -121,7 +120,7 @@ class MainScreen(Screen[None]):
         self.feed_list.border_title = "Feeds"
         self.article.border_title = "Story"
         self.headlines.set_summary_lines(self.ctx.state.state.summary_lines)
-        self.feed_list.by_unread = self.ctx.config.ui.feed_sort == "unread"
+        self.feed_list.by_unread = self.feed_actions.first_sort() == "unread"
         self.call_after_refresh(self.lists.load_headlines)  # the first frame is not kept waiting
         self.status.activity = "" if self.ctx.service else self.ctx.offline_reason
         minutes = self.ctx.config.ui.refresh_minutes
@@ -132,19 +131,6 @@ class MainScreen(Screen[None]):
         """Quitting cancels a running refresh (and fetches) rather than waiting for them."""
         self.refreshing.cancel()
         self.runner.cancel_all()
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = False,
-    ) -> None:
-        """A notification; its text is never read as markup (it often holds a feed's title,
-        a link or an error about them)."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     # ---- the parts ----------------------------------------------------------------------
     @property

@@ -12,7 +12,7 @@ from textual.message import Message
 
 from reader.models import Feed
 from reader.ui import keys
-from reader.ui.sources import ALL, Extras, Kind, Row, Source, Totals, feed_rows
+from reader.ui.sources import ALL, Extras, Kind, Row, Source, Totals, feed_rows, group_feeds
 from reader.ui.widgets.virtual_list import VirtualList
 
 
@@ -67,6 +67,7 @@ class FeedList(VirtualList):
         self._extras = Extras()
         self._source = ALL
         self.by_unread = False  # most unread first (O), else natural order by name
+        self._sort_counts: Mapping[int, int] = {}  # the unread counts the order was made by
 
     @property
     def source(self) -> Source:
@@ -79,10 +80,15 @@ class FeedList(VirtualList):
         unread: Mapping[int, int],
         totals: Totals,
         extras: Extras | None = None,
+        resort: bool = False,
     ) -> None:
         """New feeds or counts (`extras`: bookmark tags and saved searches, None: as they
-        were); the cursor stays on its source."""
+        were); the cursor stays on its source. Sorted by unread count, the order is made
+        again only with `resort`: reading a feed's stories does not move it under the cursor
+        (the feeds are sorted again when read again: a refresh, another process's change)."""
         self._feeds, self._unread, self._totals = feeds, unread, totals
+        if resort:
+            self._sort_counts = dict(unread)
         self._extras = self._extras if extras is None else extras
         self._rebuild()
 
@@ -92,8 +98,9 @@ class FeedList(VirtualList):
         return self._extras
 
     def _rebuild(self) -> None:
+        order = self._sort_counts if self.by_unread else None
         self.rows = feed_rows(self._feeds, self._unread, self._totals, self.collapsed,
-                              self._extras, self.by_unread)  # fmt: skip
+                              self._extras, order)  # fmt: skip
         self.set_row_count(len(self.rows))
         index = next((i for i, r in enumerate(self.rows) if r.source == self._source), None)
         if index is None:  # its feed went away: fall back to All
@@ -143,7 +150,12 @@ class FeedList(VirtualList):
     def sort_by_unread(self, on: bool) -> None:
         """Order the feeds by unread count (most first), or by name."""
         self.by_unread = on
+        self._sort_counts = dict(self._unread)
         self._rebuild()
+
+    def groups(self) -> dict[str, list[Feed]]:
+        """The feeds by tag in the order shown (folded groups too): n and p follow it."""
+        return group_feeds(self._feeds, self._sort_counts if self.by_unread else None)
 
     def action_feed(self, action: str) -> None:
         """A feed-pane key: tell the screen what to do to the row under the cursor."""

@@ -21,7 +21,7 @@ from textual.message import Message
 from reader.models import Headline, Snippet
 from reader.textsafe import one_line
 from reader.ui import keys
-from reader.ui.loaders import WINDOW
+from reader.ui.loaders import WINDOW, span_of
 from reader.ui.messages import StoryWanted
 from reader.ui.timefmt import Dates
 from reader.ui.widgets.virtual_list import VirtualList
@@ -103,6 +103,7 @@ class HeadlineList(VirtualList):
         self.show_feed = True
         self.more = 0  # search hits not loaded yet
         self.summary_lines = False
+        self.date_width = 0  # columns of the date column (the listed dates decide)
         self._rows: dict[int, Headline] = {}
         self._titles: dict[int, Snippet] = {}
         self._snippets: dict[int, Snippet] | None = None  # None: not a search
@@ -119,14 +120,18 @@ class HeadlineList(VirtualList):
         keep_id: int | None = None,
         show_feed: bool = True,
         screen_row: int | None = None,
+        span: tuple[int, int] | None = None,
     ) -> None:
         """List `ids`; the cursor stays on `keep_id` (at the same screen row, or `screen_row`)
-        when listed. Any search snippets go (see `show_hits`)."""
+        when listed. Any search snippets go (see `show_hits`). The date column is as wide as
+        the dates from `span` (newest, oldest; None: those of `rows`) need."""
         here = self.cursor - self.top_row if screen_row is None else screen_row
         self.generation += 1
         self.ids = ids
         self.show_feed = show_feed
         self._rows = {h.id: h for h in rows}
+        span = span or span_of(list(self._rows.values()))
+        self.date_width = self.dates.width_for(*span) if span else 0
         self._titles, self._snippets, self.more = {}, None, 0
         self._pending = False
         index = ids.index(keep_id) if keep_id is not None and keep_id in ids else None
@@ -168,6 +173,9 @@ class HeadlineList(VirtualList):
         self._titles.update(titles)
         self._snippets.update(snippets)
         self.more, self._pending = more, False
+        span = span_of(fresh)
+        if span:  # a later page's older dates widen the column (it never narrows)
+            self.date_width = max(self.date_width, self.dates.width_for(*span))
         self.set_row_count(len(self.ids))
 
     def add_rows(self, generation: int, rows: Sequence[Headline]) -> None:
@@ -266,9 +274,10 @@ class HeadlineList(VirtualList):
         text = Text(no_wrap=True, end="")
         text.append(UNREAD_MARK if not h.read else " ", style("headline-list--unread-mark"))
         text.append(BOOKMARK_MARK if h.bookmarked else " ", style("headline-list--bookmark-mark"))
-        text.append(self.dates.short(h.published).rjust(self.dates.short_width),
-                    style("headline-list--date"))  # fmt: skip
-        text.append(" ")
+        if self.date_width:
+            date = self.dates.short(h.published).rjust(self.date_width)
+            text.append(date, style("headline-list--date"))
+            text.append(" ")
         if self.show_feed:
             feed_width = max(6, min(18, width // 5))
             feed = Text(one_line(h.feed_title or h.feed_url), style("headline-list--feed"))
@@ -287,7 +296,8 @@ class HeadlineList(VirtualList):
         """The second line: the search snippet, or the summary line."""
         style = self.get_component_rich_style
         item_id = self.ids[index]
-        line = Text(" " * (3 + self.dates.short_width), no_wrap=True, end="")  # under the title
+        indent = 2 + (self.date_width + 1 if self.date_width else 0)  # under the title
+        line = Text(" " * indent, no_wrap=True, end="")
         if self._snippets is not None:
             snippet = self._snippets.get(item_id)
             if snippet is not None:
