@@ -22,12 +22,12 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def start(home: Path, *, told: bool = True) -> tuple[int, int]:
-    """Start `tidings` on a new 100x30 terminal; returns (pid, master). With `told`, the reader
-    is the terminal's controlling process (a hangup sends it SIGHUP); else it runs in a session
-    of its own on that terminal, which no hangup signal reaches (as happened under `make run`
-    in a tmux pane that was killed)."""
-    argv = [sys.executable, "-m", "reader"]
+def start(home: Path, *args: str, told: bool = True) -> tuple[int, int]:
+    """Start `tidings ARGS` on a new 100x30 terminal; returns (pid, master). With `told`, the
+    reader is the terminal's controlling process (a hangup sends it SIGHUP); else it runs in a
+    session of its own on that terminal, which no hangup signal reaches (as happened under
+    `make run` in a tmux pane that was killed)."""
+    argv = [sys.executable, "-m", "reader", *args]
     pid, master = pty.fork()
     if pid == 0:
         env = {**os.environ, "TIDINGS_HOME": str(home), "TERM": "xterm-256color"}
