@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -165,3 +166,17 @@ async def test_rename_offers_the_title_and_an_empty_one_goes_back_to_the_feeds_o
         assert weekly().title == "Tidings Weekly"
         assert "Back to the feed's own title: Tidings Weekly" in notes(app)
         await until(pilot, lambda: "Tidings Weekly" in [r.label for r in screen.feed_list.rows])
+
+
+async def test_a_key_typed_right_after_a_pane_key_goes_to_the_new_pane(
+    app_factory: Factory,
+) -> None:
+    app = app_factory()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        for key in ("h", "O"):  # typed at once (a fast typist, a terminal's paste, tmux)
+            app.post_message(events.Key(key, key))
+        await until(pilot, lambda: app.focused is screen.feed_list, "the feed pane")
+        await settle(pilot)
+        assert screen.feed_list.by_unread  # O reached the feed pane, not the headlines

@@ -263,10 +263,10 @@ class MainScreen(Screen[None]):
         return self.feed_list, self.headlines, self.article
 
     def show_pane(self, name: str) -> None:
-        """Focus a pane (showing it, in the one-pane layout)."""
+        """Focus a pane (showing it, in the one-pane layout). Focus moves now, not after
+        a refresh, so a key typed right behind this one goes to the new pane."""
         self.pane = name
-        widget = self.panes()[PANES.index(name)]
-        self.call_after_refresh(widget.focus)
+        self.set_focus(self.panes()[PANES.index(name)])
 
     def _step_pane(self, step: int, wrap: bool) -> None:
         index = PANES.index(self.pane) + step
