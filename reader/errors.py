@@ -28,6 +28,16 @@ class StoreBusy(StoreError):
     longer than a write waits; nothing was written, trying again later works."""
 
 
+class JobRunning(StoreBusy):
+    """Another process runs the job (a refresh, a sync) that runs once at a time on a store:
+    `pid` names it when it is known. Not a failure: what it stores shows as it lands."""
+
+    def __init__(self, message: str, *, job: str, pid: int | None) -> None:
+        super().__init__(message)
+        self.job = job
+        self.pid = pid
+
+
 class DamagedStore(StoreError):
     """The database file is damaged (SQLite reports it corrupt or not a database). The file is
     never changed or removed; `tidings bookmarks --export` salvages what it can still read."""

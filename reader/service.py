@@ -192,10 +192,12 @@ class Service:
         return [f for f in feeds if f.id in local]
 
     async def sync(self, progress: SyncProgressCallback | None = None) -> SyncReport:
-        """Sync with the [sync] server (reader.sync.engine): SyncError when it fails."""
+        """Sync with the [sync] server (reader.sync.engine): SyncError when it fails. It takes
+        the refresh lock (one refresh or sync at a time: JobRunning while another runs)."""
         from reader.sync.engine import sync
 
-        return await sync(self.config, self.store, progress)
+        with self.store.only_one("refresh"):
+            return await sync(self.config, self.store, progress)
 
     async def refresh(
         self,
@@ -205,7 +207,7 @@ class Service:
         """Refresh `feeds` (default: every feed tidings fetches itself) and report each
         outcome; then fetch the full text that bookmarks and full-text feeds still lack (see
         reader.fulltext), and the new episodes of `[enclosures] auto` feeds. One refresh runs
-        on a store at a time: StoreBusy, naming the pid, while another does."""
+        on a store at a time: JobRunning, naming the pid, while another does."""
         started, since = time.monotonic(), int(time.time())
         run = self.rule_run()
         with self.store.only_one("refresh"):

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 from reader import textsafe
-from reader.commands import Context, Subparsers, command, counted, emit_json, iso, out
+from reader.commands import Context, Subparsers, command, counted, emit_json, iso, out, turns
 from reader.errors import UsageError
-from reader.models import Feed, Outcome
+from reader.models import Feed, Outcome, RefreshReport
 
 
 def register(subs: Subparsers) -> None:
@@ -67,6 +68,7 @@ def register(subs: Subparsers) -> None:
     r = command(subs, "refresh", "fetch every feed", "tidings refresh --json", cmd_refresh)
     r.add_argument("--json", action="store_true", help="print one JSON object with the counts")
     r.add_argument("--verbose", "-v", action="store_true", help="one line per feed")
+    turns.add_options(r)
     f = command(subs, "feeds", "subscriptions with their health", "tidings feeds --json", cmd_feeds)
     f.add_argument("--json", action="store_true")
 
@@ -77,32 +79,59 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
     from reader.service import Service
 
     with ctx.store() as store:
-        synced, sync_failed = sync_before_refresh(ctx, store)
-        service = Service(ctx.config, store)
-        for problem in service.rules.problems:  # a bad rule is left out, never stops a refresh
-            print(f"tidings: {textsafe.one_line(problem)}", file=sys.stderr)
-        report = asyncio.run(service.refresh())
+        began = int(time.time())
+        lock, code = turns.take_turn(store, args)
+        if lock is None:
+            return code
+        try:
+            synced, sync_failed = sync_before_refresh(ctx, store)
+            service = Service(ctx.config, store)
+            for problem in service.rules.problems:  # a bad rule is left out, never stops
+                print(f"tidings: {textsafe.one_line(problem)}", file=sys.stderr)
+            feeds = unchecked_since(store.feeds(), began) if lock.waited else None
+            report = asyncio.run(service.refresh(feeds))
+        finally:
+            lock.release()
     for problem in send(ctx.config.notify, report.notice):
         print(f"tidings: {textsafe.one_line(problem)}", file=sys.stderr)
+    say_refreshed(args, report, synced, sync_failed, turns.waited(lock))
+    return 1 if report.failed or sync_failed else 0
+
+
+def say_refreshed(
+    args: argparse.Namespace,
+    report: RefreshReport,
+    synced: dict[str, object] | None,
+    sync_failed: bool,
+    waited: str,
+) -> None:
+    """The refresh's outcome: a line per feed with --verbose, then JSON or a summary."""
     if args.verbose:
         for r in report.results:
             detail = f"{r.new_items} new" if r.outcome is Outcome.OK else r.error
             out(f"{r.outcome.value:12} {r.url}  {detail}")
     if args.json:
-        emit_json(report.as_json() | ({"sync": synced} if synced is not None else {}))
+        extra: dict[str, object] = {"sync": synced} if synced is not None else {}
+        emit_json(report.as_json() | extra | ({"waited": True} if waited else {}))
     else:
         j = report.as_json()
         if synced is not None and not sync_failed:
             pulled = counted(int(str(synced["pulled"])), "new item")
             sent = counted(int(str(synced["pushed"])), "change")
             out(f"{synced['service']}: {pulled} pulled, {sent} sent")
+        if waited:
+            out(f"{waited}; then fetched the feeds it had not checked")
         fed, new = counted(len(report.results), "feed"), counted(report.new_items, "new item")
         rest = f"{j['not_modified']} not modified, {j['failed']} failed ({j['seconds']} s)"
         out(f"{fed}: {new}, {rest}")
         for r in report.results:
             if r.outcome in (Outcome.FAILED, Outcome.GONE) and not args.verbose:
                 print(textsafe.one_line(f"  failed: {r.url}: {r.error}"), file=sys.stderr)
-    return 1 if report.failed or sync_failed else 0
+
+
+def unchecked_since(feeds: list[Feed], began: int) -> list[Feed]:
+    """The feeds not checked since `began` (a refresh that waited leaves the others alone)."""
+    return [f for f in feeds if (f.last_checked or 0) < began]
 
 
 def _feed_json(f: Feed, unread: int) -> dict[str, Any]:

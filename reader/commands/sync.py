@@ -7,7 +7,7 @@ import asyncio
 import sys
 
 from reader import textsafe
-from reader.commands import Context, Subparsers, command, emit_json, out
+from reader.commands import Context, Subparsers, command, emit_json, out, turns
 from reader.errors import SyncError
 from reader.models import SyncReport
 from reader.store.db import Store
@@ -23,17 +23,23 @@ def register(subs: Subparsers) -> None:
         cmd_sync,
     )
     s.add_argument("--json", action="store_true", help="print one JSON object with the counts")
+    turns.add_options(s)
 
 
 def cmd_sync(ctx: Context, args: argparse.Namespace) -> int:
     from reader.service import Service
 
     with ctx.store() as store:
+        lock, code = turns.take_turn(store, args)
+        if lock is None:
+            return code
         try:
             report = asyncio.run(Service(ctx.config, store).sync())
         except SyncError as exc:
             print(f"tidings: sync failed: {textsafe.one_line(str(exc))}", file=sys.stderr)
             return 1
+        finally:
+            lock.release()
     if args.json:
         emit_json(report.as_json())
     else:

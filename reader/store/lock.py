@@ -4,7 +4,9 @@ Writing needs no lock of ours: SQLite lets one write transaction run at a time a
 beside it (WAL), so the reader, `tidings add` and `tidings bookmark` share the store, each
 holding the write lock only while it writes (transactions.py). What SQLite cannot see is a job
 made of many transactions: two refreshes at once would fetch every feed twice. `JobLock("refresh")`
-keeps the second one out with the first one's pid.
+keeps the second one out with the first one's pid, or lets it wait its turn (`acquire(wait=S)`:
+the command line waits, the reader does not). A refresh that syncs first takes the lock once for
+both: a JobLock taken again by the thread that holds it is nested (held, released with the block).
 
 The lock is `<db>.<job>.lock`, keyed to the database's resolved path. flock(2) is released by the
 kernel when the holder dies, so a crash never leaves a stale lock; the file only records the
@@ -18,14 +20,17 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from reader.errors import StoreBusy, StoreError
+from reader.errors import JobRunning, StoreError
 
 _HELD: set[JobLock] = set()  # the locks this process holds
 _WAITING: set[int] = set()  # descriptors of WriteQueue.waiting() blocks running now
+POLL = 0.1  # seconds between tries while waiting for a job lock
 
 
 def _forget_in_child() -> None:
@@ -72,17 +77,48 @@ def holder(db_path: Path, job: str) -> int | None:
 
 
 class JobLock:
-    """An exclusive, non-blocking lock on `<db>.<job>.lock`, held from acquire() to release()
-    (or through a with-block)."""
+    """An exclusive lock on `<db>.<job>.lock`, held from acquire() to release() (or through a
+    with-block)."""
 
     def __init__(self, db_path: Path, job: str) -> None:
         self.db_path = db_path.resolve()
         self.job = job
         self.path = lock_path(db_path, job)
         self._fd: int | None = None
+        self._nested = False
+        self._thread = 0
+        self.waited = False
+        """Whether acquire() found the job running and waited for it to end."""
+        self.waited_for: int | None = None
+        """The pid of the job it waited for, when known."""
 
-    def acquire(self) -> None:
-        """Take the lock or raise StoreBusy naming the process that holds it."""
+    def acquire(self, wait: float = 0.0) -> None:
+        """Take the lock, waiting up to `wait` seconds for a running job to end; JobRunning
+        naming the process that holds it when it is still held then."""
+        me = threading.get_ident()
+        if any(lock.path == self.path and lock._thread == me for lock in list(_HELD)):
+            self._nested = True
+            return
+        deadline = time.monotonic() + wait
+        while (fd := self._try()) is None:
+            pid = holder(self.db_path, self.job)
+            if time.monotonic() >= deadline:
+                waited = f" (waited {wait:g} s)" if wait else ""
+                raise JobRunning(
+                    f"a {self.job} of {self.db_path} is already running (pid {pid or '?'})"
+                    f"{waited}; what it stores shows in the open reader as it lands",
+                    job=self.job,
+                    pid=pid,
+                )
+            self.waited, self.waited_for = True, self.waited_for or pid
+            time.sleep(POLL)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self._fd, self._thread = fd, me
+        _HELD.add(self)
+
+    def _try(self) -> int | None:
+        """The lock file's descriptor with the lock taken, or None while another holds it."""
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as exc:
@@ -91,19 +127,13 @@ class JobLock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            pid = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
             os.close(fd)
-            raise StoreBusy(
-                f"a {self.job} of {self.db_path} is already running (pid {pid}); what it"
-                " stores shows in the open reader as it lands"
-            ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        self._fd = fd
-        _HELD.add(self)
+            return None
+        return fd
 
     def release(self) -> None:
         """Give the lock up (idempotent)."""
+        self._nested = False
         if self._fd is not None:
             with contextlib.suppress(OSError):
                 os.ftruncate(self._fd, 0)
@@ -113,8 +143,8 @@ class JobLock:
 
     @property
     def held(self) -> bool:
-        """True while this object holds the lock."""
-        return self._fd is not None
+        """True while this object holds the lock (or holds it nested in another)."""
+        return self._fd is not None or self._nested
 
     def __enter__(self) -> JobLock:
         self.acquire()

@@ -134,9 +134,9 @@ class ReaderApp(App[int]):
         main = self.screen_stack[0] if self.screen_stack else None
 
         def poll() -> None:
-            changed = self.store_watch.poll()
-            if changed is not None and main is not None:
-                main.post_message(changed)
+            for message in self.store_watch.poll():
+                if main is not None:
+                    main.post_message(message)
 
         self.run_worker(poll, thread=True, group="watch", exit_on_error=False)
 

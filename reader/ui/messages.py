@@ -302,7 +302,8 @@ class SyncProgressed(Result):
 
 
 class RefreshFinished(Result):
-    """A refresh ended: how many feeds, new items and failures (error: it could not run);
+    """A refresh ended: how many feeds, new items and failures (error: it could not run;
+    elsewhere: it did not, another process refreshing or syncing the store at the time);
     with [sync], the service that synced first, the items it pulled, or why it failed."""
 
     def __init__(
@@ -314,8 +315,10 @@ class RefreshFinished(Result):
         *,
         synced: str = "",
         sync_error: str = "",
+        elsewhere: bool = False,
     ) -> None:
         super().__init__()
+        self.elsewhere = elsewhere
         self.feeds = feeds
         self.new_items = new_items
         self.failed = failed

@@ -1,7 +1,9 @@
 """A refresh run in the background: the service's coroutine on its own event loop in a worker
 thread, reporting progress as messages, and cancellable from the UI thread (quitting during a
 refresh must not wait for the slowest feed). With [sync] set it syncs with the feed server
-first; a failed sync is said, and the feeds tidings fetches itself are refreshed all the same."""
+first; a failed sync is said, and the feeds tidings fetches itself are refreshed all the same.
+While another process refreshes or syncs the store (cron's `tidings refresh`), neither runs: the
+reader says so and shows that one's news as it lands (watch.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from reader.errors import ReaderError
+from reader.errors import JobRunning, ReaderError
 from reader.models import Feed, RefreshReport
 from reader.ui.context import Refresher, Syncer
 from reader.ui.messages import RefreshFinished, RefreshProgress, SyncProgressed
@@ -39,15 +41,28 @@ class BackgroundRefresh:
 
     def run(self) -> RefreshFinished:
         """Refresh; the outcome as a message (an error or a cancel is said in it)."""
-        sync = {"synced": self.synced, "sync_error": self.sync_error}
         try:
             report = asyncio.run(self._main())
         except asyncio.CancelledError:
-            return RefreshFinished(0, self.new_items, 0, "refresh cancelled", **sync)
+            return self._finished(error="refresh cancelled")
+        except JobRunning:
+            return self._finished(elsewhere=True)
         except ReaderError as exc:
-            return RefreshFinished(0, self.new_items, 0, str(exc), **sync)
-        sync = {"synced": self.synced, "sync_error": self.sync_error}
-        return RefreshFinished(len(report.results), self.new_items, report.failed, **sync)
+            return self._finished(error=str(exc))
+        return self._finished(len(report.results), report.failed)
+
+    def _finished(
+        self, feeds: int = 0, failed: int = 0, *, error: str = "", elsewhere: bool = False
+    ) -> RefreshFinished:
+        return RefreshFinished(
+            feeds,
+            self.new_items,
+            failed,
+            error,
+            synced=self.synced,
+            sync_error=self.sync_error,
+            elsewhere=elsewhere,
+        )
 
     async def _main(self) -> RefreshReport:
         self._loop = asyncio.get_running_loop()
@@ -61,6 +76,8 @@ class BackgroundRefresh:
         if isinstance(service, Syncer) and service.sync_service:
             try:
                 report = await service.sync(self._sync_progress)
+            except JobRunning:
+                raise
             except ReaderError as exc:  # a SyncError: said, and the refresh goes on
                 self.sync_error = str(exc)
             else:

@@ -3,10 +3,13 @@ from another shell, or a second reader. The app asks every `[store] watch_second
 thread: a PRAGMA read, no I/O while nothing changed) and posts one StoreChanged to the main
 screen, which reads its lists again with the cursor where it was (Lists.reload), and the open
 story's flags (`show_changes`). The reader's own writes are not reported (the screen shows them
-already; see store/changes.py)."""
+already; see store/changes.py). It also says when another process's refresh or sync of the
+store begins and ends (OtherRefresh: the lock file names a live process other than this one),
+so cron's `tidings refresh` shows in the status line while it runs."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
@@ -15,6 +18,7 @@ from typing import TYPE_CHECKING
 from reader.models import Headline
 from reader.store.changes import Changes
 from reader.store.db import Store
+from reader.store.lock import holder
 from reader.ui.messages import Result
 
 if TYPE_CHECKING:
@@ -27,6 +31,14 @@ class StoreChanged(Result):
     def __init__(self, changes: Changes) -> None:
         super().__init__()
         self.changes = changes
+
+
+class OtherRefresh(Result):
+    """Another process began refreshing or syncing the store (`pid`), or ended (None)."""
+
+    def __init__(self, pid: int | None) -> None:
+        super().__init__()
+        self.pid = pid
 
 
 class StoryFlags(Result):
@@ -62,14 +74,23 @@ class StoreWatch:
         self.store = store
         self._mark = store.change_mark()  # before the first lists are read: nothing is missed
         self._busy = threading.Lock()
+        self._other: int | None = None  # the other process refreshing, as last seen
 
-    def poll(self) -> StoreChanged | None:
-        """In a worker thread: the message to post when another process changed something
-        (None when nothing did, or another poll is still running)."""
+    def poll(self) -> list[Result]:
+        """In a worker thread: the messages to post, when another process changed something
+        or began or ended a refresh (none when nothing did, or another poll is running)."""
         if not self._busy.acquire(blocking=False):
-            return None
+            return []
         try:
             changed, self._mark = self.store.changed_since(self._mark)
+            other = self.other_refresh()
+            moved, self._other = other != self._other, other
         finally:
             self._busy.release()
-        return StoreChanged(changed) if changed else None
+        found: list[Result] = [StoreChanged(changed)] if changed else []
+        return [*found, OtherRefresh(other)] if moved else found
+
+    def other_refresh(self) -> int | None:
+        """The pid of another process refreshing or syncing this store, if one is."""
+        pid = holder(self.store.path, "refresh")
+        return None if pid == os.getpid() else pid

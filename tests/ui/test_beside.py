@@ -1,7 +1,8 @@
 """The reader open while real `tidings` processes write the same store: their writes work, the
 reader shows them within a few polls with the cursor where it was, a write killed inside its
 transaction loses nothing acknowledged (the reader's own write waiting behind it gets in), a
-refresh from a shell fills the open reader, and two readers open on one store see each other."""
+refresh from a shell fills the open reader (and one running when the reader refreshes is said, not
+a failure), and two readers open on one store see each other."""
 
 from __future__ import annotations
 
@@ -10,19 +11,22 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
 
 from reader.config import Config, StoreConfig
+from reader.service import Service
 from reader.store.db import Store
 from reader.store.transactions import PAUSE_ENV
 from reader.ui.app import ReaderApp
 from reader.ui.screens.main import MainScreen
 from tests.hostile.conftest import bookmarked, integrity
-from tests.loopback import Loopback
+from tests.loopback import Loopback, send
 from tests.ui.conftest import CheckedStore, settle, until
 from tests.ui.fixtures import build_store, make_app
 
@@ -200,3 +204,49 @@ async def test_two_readers_open_on_one_store(tidings_home: Path, tmp_path: Path)
     for store in (one, two):
         store.checked = False
         store.close()
+
+
+async def test_a_refresh_in_another_process_is_said_and_its_news_shows(
+    tidings_home: Path, server: Loopback, tmp_path: Path
+) -> None:
+    """Cron's `tidings refresh` runs while the reader is open: the status line says so (not a
+    failure), R leaves the work to it, and its stories come in through the store watch."""
+    (tidings_home / "config").mkdir(parents=True)
+    (tidings_home / "config" / "config.toml").write_text(FAST)
+    path = tidings_home / "data" / "tidings.db"
+    gate = threading.Event()
+
+    def hung(h: BaseHTTPRequestHandler) -> None:
+        gate.wait(30)
+        send(h, 200, rss("Cron News 定时新闻", "one", "二"), "application/rss+xml")
+
+    with Store.open(path) as seeding:
+        seeding.add_feed(server.route("/cron.xml", hung))
+    store = opened(path)
+    app = make_app(store, tmp_path / "state", WATCHING, service=Service(WATCHING, store))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        cron = subprocess.Popen(
+            [sys.executable, "-m", "reader", "refresh"], stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        )  # fmt: skip
+        try:
+            other = "refreshing in another process"
+            await until(pilot, lambda: screen.status.activity == other, "the other refresh")
+            await pilot.press("R")
+            said = "Another process is refreshing: its news shows as it lands"
+            await until(pilot, lambda: said in [n.message for n in app.notes], "the note")
+            assert screen.status.activity == other
+            assert all(n.severity != "error" for n in app.notes), app.notes
+            gate.set()
+            await until(pilot, lambda: len(screen.headlines.ids) == 2, "its stories")
+            await until(pilot, lambda: "Cron News 定时新闻" in labels(screen), "its feed")
+            done = "refreshed in another process · "
+            await until(pilot, lambda: screen.status.activity.startswith(done), "the end")
+        finally:
+            gate.set()
+            out, err = cron.communicate(timeout=60)
+        assert cron.returncode == 0 and "2 new items" in out, err
+    store.checked = False
+    store.close()

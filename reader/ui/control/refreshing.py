@@ -1,6 +1,8 @@
 """Refreshing from the reader: r (the selected feed or tag), R (every feed), the timer of
 `[ui] refresh_minutes`; progress in the status line, new stories shown as they come in. With
-[sync] set, both sync with the feed server first, the status line naming it."""
+[sync] set, both sync with the feed server first, the status line naming it. While another
+process refreshes or syncs the store (cron's `tidings refresh`), the status line says so and its
+news shows as it lands; the reader's own refresh does not start meanwhile."""
 
 from __future__ import annotations
 
@@ -16,8 +18,10 @@ from reader.ui.words import plural
 
 if TYPE_CHECKING:
     from reader.ui.screens.main import MainScreen
+    from reader.ui.watch import OtherRefresh
 
 RELOAD_EVERY = 2.0  # seconds between list reloads while a refresh brings new items
+ELSEWHERE = "refreshing in another process"
 STAGES = {"login": "signing in…", "sending": "sending changes…", "listing": "listing…",
           "pulling": "pulling", "storing": "storing…"}  # fmt: skip
 
@@ -30,6 +34,7 @@ class Refreshing:
         self._refresh: BackgroundRefresh | None = None
         self._new_seen = 0
         self._last_reload = 0.0
+        self._quiet = False
 
     @property
     def running(self) -> bool:
@@ -47,7 +52,7 @@ class Refreshing:
             if not quiet:
                 screen.notify("A refresh is already running")
             return
-        self._new_seen = 0
+        self._new_seen, self._quiet = 0, quiet
         syncing = screen.ctx.config.sync.service
         screen.status.activity = f"{syncing}: syncing…" if syncing else "refreshing…"
         self._refresh = BackgroundRefresh(service, feeds, screen.post_message)
@@ -98,6 +103,11 @@ class Refreshing:
         """Say how it went and show what came in."""
         screen = self.screen
         self._refresh = None
+        if message.elsewhere:
+            screen.status.activity = ELSEWHERE
+            if not self._quiet:
+                screen.notify("Another process is refreshing: its news shows as it lands")
+            return
         if message.sync_error:
             service = screen.ctx.config.sync.service
             screen.post_message(Failed(f"Sync ({service})", message.sync_error))
@@ -115,3 +125,17 @@ class Refreshing:
             screen.notify(plural(message.new_items, "new story"), title="Refresh")
         screen.lists.reload()
         screen.lists.count_searches(index=True)  # new items are queued for the index
+
+    def elsewhere(self, message: OtherRefresh) -> None:
+        """Another process began or ended a refresh or sync: said in the status line (its news
+        comes in through the store watch)."""
+        screen = self.screen
+        if self._refresh is not None:
+            return  # the reader's own refresh says how it goes
+        if message.pid is not None:
+            screen.status.activity = ELSEWHERE
+        elif screen.status.activity == ELSEWHERE:
+            clock = screen.ctx.dates.clock_time()
+            screen.status.activity = f"refreshed in another process · {clock}"
+            screen.lists.reload()
+            screen.lists.count_searches(index=True)

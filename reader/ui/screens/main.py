@@ -102,6 +102,7 @@ class MainScreen(Screen[None]):
             msg.PipeReady: self.sending.ready,
             watch.StoreChanged: lambda m: watch.show_changes(self, m),  # another process wrote
             watch.StoryFlags: lambda m: watch.show_flags(self, m),
+            watch.OtherRefresh: self.refreshing.elsewhere,
         }
         """Which part shows each kind of worker result (a new part adds its own here)."""
         self.podcasts = Podcasts(self)  # E, P and W: adds its story key and its result route
