@@ -80,7 +80,7 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
 
     with ctx.store() as store:
         began = int(time.time())
-        lock, code = turns.take_turn(store, args)
+        lock, code = turns.take_turn(store, args, RefreshReport((), 0.0).as_json())
         if lock is None:
             return code
         try:

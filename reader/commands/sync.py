@@ -30,7 +30,8 @@ def cmd_sync(ctx: Context, args: argparse.Namespace) -> int:
     from reader.service import Service
 
     with ctx.store() as store:
-        lock, code = turns.take_turn(store, args)
+        nothing = SyncReport(ctx.config.sync.service, 0, 0, 0).as_json()
+        lock, code = turns.take_turn(store, args, nothing)
         if lock is None:
             return code
         try:

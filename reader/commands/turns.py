@@ -4,7 +4,8 @@
 (cron's, the open reader's, a second shell's) wait for it to end, then do what is left: a refresh
 fetches only the feeds the other one did not check meanwhile, so refreshes started by cron every
 few minutes never pile up or fetch a feed twice. `--no-wait` leaves the work to the running one
-(a one-line note on stderr, exit 0); after `--wait SECONDS` (default 600) of waiting they give up
+(a one-line note on stderr, exit 0; `--json` prints the command's object with nothing done and
+"running_elsewhere": the pid); after `--wait SECONDS` (default 600) of waiting they give up
 with exit 1, the other one still running.
 """
 
@@ -12,9 +13,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from reader import textsafe
-from reader.commands import Parser
+from reader.commands import Parser, emit_json
 from reader.errors import JobRunning
 from reader.store.db import Store
 from reader.store.lock import JobLock
@@ -52,9 +54,12 @@ def add_options(parser: Parser) -> None:
     )
 
 
-def take_turn(store: Store, args: argparse.Namespace) -> tuple[JobLock | None, int]:
+def take_turn(
+    store: Store, args: argparse.Namespace, nothing: dict[str, Any]
+) -> tuple[JobLock | None, int]:
     """The lock, held (release it when done), with exit code 0; or None and the exit code when
-    another refresh or sync runs: 0 with --no-wait, 1 when the wait ran out (said on stderr)."""
+    another refresh or sync runs: 0 with --no-wait (with --json, `nothing` is printed, naming
+    that process as "running_elsewhere"), 1 when the wait ran out (said on stderr)."""
     lock = store.only_one(JOB)
     try:
         lock.acquire(0.0 if args.no_wait else args.wait)
@@ -62,6 +67,8 @@ def take_turn(store: Store, args: argparse.Namespace) -> tuple[JobLock | None, i
         if args.no_wait:
             pid = f" (pid {exc.pid})" if exc.pid else ""
             note(f"another refresh or sync runs on this store{pid}; leaving it to that one")
+            if args.json:
+                emit_json(nothing | {"running_elsewhere": exc.pid})
             return None, 0
         note(str(exc))
         return None, 1

@@ -331,6 +331,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "INSERT INTO search_spill (seconds) VALUES (0)",
         "INSERT OR IGNORE INTO search_pending (item_id) SELECT id FROM items",
     ),
+    # the title a sync server last gave each synced feed (store/syncsql.py): a title chosen
+    # here is kept at the next pull unless the server's changed since (renamed there)
+    (
+        """CREATE TABLE IF NOT EXISTS sync_titles (
+            feed_id INTEGER PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
+            title TEXT NOT NULL
+        )""",
+    ),
 )
 
 LATEST = len(MIGRATIONS)

@@ -94,7 +94,7 @@ def set_account(conn: sqlite3.Connection, name: str) -> bool:
     if old == name:
         return False
     if old is not None:
-        for table in ("sync_feeds", "sync_items", "sync_acts", "sync_feed_acts"):
+        for table in ("sync_feeds", "sync_items", "sync_acts", "sync_feed_acts", "sync_titles"):
             conn.execute(f"DELETE FROM {table}")
         conn.execute("UPDATE items SET key = 'was-' || key WHERE key LIKE 's:%'")
     conn.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES ('account', ?)", (name,))
@@ -190,9 +190,12 @@ def from_server(conn: sqlite3.Connection, url: str) -> bool:
 # ---- applying a pull (one transaction) -----------------------------------------------------
 
 
-def apply_feeds(conn: sqlite3.Connection, feeds: Sequence[RemoteFeed]) -> dict[str, int]:
+def apply_feeds(
+    conn: sqlite3.Connection, feeds: Sequence[RemoteFeed], *, renames: bool = False
+) -> dict[str, int]:
     """Make the server's subscriptions the synced feeds (a feed with an act waiting keeps the
-    local side of it); returns the local feed id of each server feed id."""
+    local side of it); returns the local feed id of each server feed id. `renames`: the
+    server's titles are names its users give (Google Reader API), not the feeds' own (Fever)."""
     mapped = {r[1]: r[0] for r in conn.execute("SELECT feed_id, remote FROM sync_feeds")}
     acts = conn.execute("SELECT url, attr, value FROM sync_feed_acts")
     pending = {(r[0], r[1]): r[2] for r in acts}
@@ -209,9 +212,10 @@ def apply_feeds(conn: sqlite3.Connection, feeds: Sequence[RemoteFeed]) -> dict[s
             pair = (feed_id, rf.remote)
             conn.execute("DELETE FROM sync_feeds WHERE feed_id = ? OR remote = ?", pair)
             conn.execute("INSERT INTO sync_feeds (feed_id, remote) VALUES (?, ?)", pair)
+            conn.execute("DELETE FROM sync_titles WHERE feed_id = ?", (feed_id,))  # new to it
         conn.execute("UPDATE feeds SET subscribed = 1 WHERE id = ?", (feed_id,))
         if rf.title and (url, "title") not in pending:
-            conn.execute("UPDATE feeds SET title = ? WHERE id = ?", (rf.title, feed_id))
+            _take_title(conn, feed_id, rf.title, renames)
         if rf.site_url:
             conn.execute("UPDATE feeds SET site_url = ? WHERE id = ?", (rf.site_url, feed_id))
         if (url, "tags") not in pending:
@@ -221,9 +225,34 @@ def apply_feeds(conn: sqlite3.Connection, feeds: Sequence[RemoteFeed]) -> dict[s
     for remote, feed_id in mapped.items():
         url = _url(conn, feed_id)
         if remote not in result and pending.get((url, "subscribed")) != "1":
-            conn.execute("DELETE FROM sync_feeds WHERE feed_id = ?", (feed_id,))
+            for table in ("sync_feeds", "sync_titles"):
+                conn.execute(f"DELETE FROM {table} WHERE feed_id = ?", (feed_id,))
             feedsql.unsubscribe(conn, url)  # gone from the server: bookmarks stay
     return result
+
+
+def _take_title(conn: sqlite3.Connection, feed_id: int, title: str, renames: bool) -> None:
+    """The server's title for a synced feed. Unless a title was chosen here it shows and is
+    the feed's own. A chosen one gives way only to a rename on a server whose titles are its
+    users' names (one other than the title it gave at the last pull: the newest rename wins);
+    a server title other than the chosen one is the feed's own, shown again when the chosen
+    one is dropped."""
+    chosen, shown, seen = conn.execute(
+        "SELECT f.title_chosen, f.title, coalesce(s.title, '') FROM feeds f"
+        " LEFT JOIN sync_titles s ON s.feed_id = f.id WHERE f.id = ?",
+        (feed_id,),
+    ).fetchone()
+    if not chosen:
+        conn.execute(
+            "UPDATE feeds SET title = ?, own_title = ? WHERE id = ?", (title, title, feed_id)
+        )
+    elif renames and seen and seen != title:
+        conn.execute("UPDATE feeds SET title = ? WHERE id = ?", (title, feed_id))
+    elif title != shown:
+        conn.execute("UPDATE feeds SET own_title = ? WHERE id = ?", (title, feed_id))
+    conn.execute(
+        "INSERT OR REPLACE INTO sync_titles (feed_id, title) VALUES (?, ?)", (feed_id, title)
+    )
 
 
 def _url(conn: sqlite3.Connection, feed_id: int) -> str:

@@ -138,7 +138,8 @@ class Sync:
         missing = sorted(wanted - stored, key=_newest_first)
         items = await self._fetch(missing)
         self._say("storing", len(missing), len(missing))
-        pull = Pull(tuple(feeds), tuple(items), frozenset(unread), frozenset(starred))
+        pull = Pull(tuple(feeds), tuple(items), frozenset(unread), frozenset(starred),
+                    renames=self.service.manages_feeds)  # fmt: skip
         new, _ = await asyncio.to_thread(self.ledger.apply, self.account, pull)
         return SyncReport(self.service.name, new, pushed, len(feeds), notes=tuple(self.notes))
 
@@ -162,10 +163,12 @@ class Sync:
             return 0
         if not self.service.manages_feeds:
             self.ledger.done_feeds(acts)
-            self.notes.append(
-                f"{self.service.name}: the server manages subscriptions; {len(acts)} change(s)"
-                " made here were not sent (make them on the server)"
-            )
+            unsent = [a for a in acts if a.attr != "title"]  # a title chosen here stays here
+            if unsent:
+                self.notes.append(
+                    f"{self.service.name}: the server manages subscriptions; {len(unsent)}"
+                    " change(s) made here were not sent (make them on the server)"
+                )
             return 0
         pushed = 0
         first = [a for a in acts if a.attr == "subscribed"]

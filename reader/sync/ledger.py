@@ -20,6 +20,7 @@ class Pull:
     items: tuple[RemoteItem, ...]
     unread: frozenset[str]
     starred: frozenset[str]
+    renames: bool = False  # the server's titles are its users' names for the feeds (greader)
 
 
 class Ledger:
@@ -81,7 +82,7 @@ class Ledger:
         now = int(time.time())
         with self.store.transaction() as conn:
             syncsql.set_account(conn, account)
-            feed_ids = syncsql.apply_feeds(conn, pull.feeds)
+            feed_ids = syncsql.apply_feeds(conn, pull.feeds, renames=pull.renames)
             keep = (self.retention[0], self.retention[1], keep_keys)
             new = syncsql.store_items(conn, feed_ids, pull.items, now, keep=keep)
             changed = syncsql.apply_state(conn, pull.unread, pull.starred)

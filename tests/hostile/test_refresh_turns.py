@@ -121,7 +121,8 @@ def test_a_refresh_that_waited_says_so(running: Running, monkeypatch: pytest.Mon
 def test_no_wait_leaves_the_work_to_the_running_refresh(running: Running, server: Loopback) -> None:
     second = cli("refresh", "--no-wait", "--json")
     assert second.code == 0
-    assert second.out == ""
+    assert json.loads(second.out) == {"feeds": 0, "new_items": 0, "not_modified": 0, "failed": 0,
+                                      "seconds": 0.0, "running_elsewhere": running.proc.pid}  # fmt: skip
     assert second.err == (
         f"tidings: another refresh or sync runs on this store (pid {running.proc.pid});"
         " leaving it to that one\n"

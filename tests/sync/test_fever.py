@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from reader.store import syncsql
+from reader.sync.fever import Fever
 from tests.loopback import Loopback
 from tests.sync.coldsweat_server import Coldsweat, installed
 from tests.sync.conftest import Home
@@ -231,3 +232,50 @@ def test_a_wrong_password_is_one_line_without_it(account: tuple[Coldsweat, str, 
     assert failed.code == 1 and failed.err.count("\n") == 1
     assert "fever: groups: the server refused the login (auth 0)" in failed.err
     assert "not the password" not in failed.err
+
+
+def test_a_title_chosen_here_stays(account: tuple[Coldsweat, str, Home]) -> None:
+    """Fever cannot rename, so a rename here is kept here: no note, and the pulls that follow
+    keep it (the server's title is the feed's own, shown again after `rename --reset`)."""
+    home = account[2]
+    home.sync()
+    url = home.run("feeds", "--json").json()[0]["url"]
+    assert home.run("rename", url, "我的 mine").code == 0
+    synced = home.run("sync", "--json")
+    assert synced.code == 0 and synced.err == "", synced.err
+    home.sync()
+    titles = {f["url"]: f["title"] for f in home.run("feeds", "--json").json()}
+    assert titles[url] == "我的 mine"
+    reset = home.run("rename", url, "--reset")
+    assert reset.code == 0 and "own title again" in reset.out
+    home.sync()
+    assert {f["url"]: f["title"] for f in home.run("feeds", "--json").json()}[url] != "我的 mine"
+
+
+def test_read_on_the_server_is_read_here_unless_an_act_waits(
+    account: tuple[Coldsweat, str, Home], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server, email, home = account
+    home.sync()
+    newest = home.headlines(limit=4)
+    links = server.links(email, PASSWORD, server.ids(email, PASSWORD, "unread_item_ids"))
+    ids = {link: i for i, link in links.items()}
+    for h in newest:  # read on the phone
+        server.fever(email, PASSWORD, "", mark="item", **{"as": "read"}, id=str(ids[h.link]))
+    listed = Fever.unread_ids
+
+    async def act_meanwhile(fever: Fever) -> set[str]:
+        """While the sync lists the unread ids, the reader marks the newest unread here."""
+        with home.store() as store:
+            store.set_read([newest[0].id], False)
+        return await listed(fever)
+
+    monkeypatch.setattr(Fever, "unread_ids", act_meanwhile)
+    home.sync()
+    unread = {h.id for h in home.headlines(unread=True)}
+    assert newest[0].id in unread  # its act waits: the newest act wins
+    assert not {h.id for h in newest[1:]} & unread  # read there, no act here: read here
+    assert len(unread) == 57
+    monkeypatch.undo()
+    assert home.sync()["pushed"] == 1  # the waiting act goes out at the next sync
+    assert ids[newest[0].link] in server.ids(email, PASSWORD, "unread_item_ids")
