@@ -13,7 +13,7 @@ it to show what was stored, offline.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape, unescape
 
 from reader.articles.blocks import (
@@ -67,6 +67,23 @@ def to_stored(article: Article) -> str:
 def is_stored_article(full_text: str) -> bool:
     """True when `full_text` was written by `to_stored` (older or foreign text is plain)."""
     return full_text.startswith(STORED_PREFIX)
+
+
+def stored_author(full_text: str) -> str:
+    """The author a stored full text names ("" when none), read from its head alone."""
+    if not is_stored_article(full_text):
+        return ""
+    head = full_text.partition("</head>")[0]
+    return next((unescape(v) for name, v in _META.findall(head) if name == "author"), "")
+
+
+def with_page_author(item: Item) -> Item:
+    """The item, its author taken from its stored full text when the feed named none (a page
+    often says who wrote it when the feed does not)."""
+    if item.author or not item.full_text:
+        return item
+    author = stored_author(item.full_text)
+    return replace(item, author=author) if author else item
 
 
 def from_stored(full_text: str) -> Article:

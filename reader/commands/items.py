@@ -210,13 +210,10 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _author(item: Item) -> str:
-    """The item's author, or the one its stored full text names (a page often says who wrote
-    it when the feed does not)."""
-    if item.author or not item.full_text:
-        return item.author
-    from reader.articles.article import from_stored
+    """The item's author, or the one its stored full text names."""
+    from reader.articles.article import with_page_author
 
-    return from_stored(item.full_text).author
+    return with_page_author(item).author
 
 
 def _full_text_problem(problem: str) -> int:

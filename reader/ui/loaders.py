@@ -214,6 +214,9 @@ def load_article(
     item = store.item(item_id)
     if item is None:
         return None
+    from reader.articles.article import with_page_author
+
+    item = with_page_author(item)  # the header names who wrote it when the page says
     found = None
     if summary is not None:
         from reader.articles.summarize import summarize
