@@ -1,6 +1,7 @@
 """What hurt a new user, the rest proved in the reader itself (issue 13's list): a Chinese search
 snippet shows its match within the width it is shown in (3), a summary never holds a sentence
-twice (5), `tag:` finds bookmark tags (7), palette entries show their keys (11), feeds sort
+twice (5), a photo caption given as the feed's description is no summary: the summary view says
+what the story is about, in English and Chinese (6), `tag:` finds bookmark tags (7), palette entries show their keys (11), feeds sort
 naturally and old dates show day and year in `[ui] date_format` (15), and the story header names
 the author its page gave when the feed gave none (18)."""
 
@@ -21,6 +22,7 @@ from tests.ui.fixtures import NOW, build_store, item
 from tests.ui.test_search import info, open_search, type_query
 
 Factory = Callable[..., ReaderApp]
+SUMMARIES = Path(__file__).parents[1] / "data" / "summaries"
 FILLER = "长江中游城市群的铁路新线今天开通运营，沿线各地群众纷纷前来体验。" * 6  # 192 characters
 MATCH = "缉毒犬立功"
 REPEATED = "The harbour reopened on Monday after the storm."
@@ -45,6 +47,11 @@ def store_path(tmp_path: Path) -> Path:
             item("port", "The harbour reopens", 9, STORY),
             item("byline", "A story whose page names its author", 10, author="")]),
     }  # fmt: skip
+    for name in CAPTIONED:
+        story = captioned(name)
+        paragraphs = "".join(f"<p>{p}</p>" for p in story["text"].split("\n\n"))
+        story_item = item(name, story["title"], 11, paragraphs, summary=story["caption"])
+        extra[f"https://example.org/{name}.xml"] = (name, [story_item])
     for url, (title, items) in extra.items():
         feed, _ = store.add_feed(url, title=title)
         store.store_parsed(feed.id, ParsedFeed(title, "", tuple(items), "rss20"), now=NOW)
@@ -53,6 +60,17 @@ def store_path(tmp_path: Path) -> Path:
     store.set_full_text(byline.id, to_stored(page))
     store.close()
     return path
+
+
+CAPTIONED = ("en_ferry", "zh_jindu")  # stories of tests/data/summaries (core: test_summary_choice)
+
+
+def captioned(name: str) -> dict[str, str]:
+    """A story of tests/data/summaries: its fields (title, main, caption...) and its text."""
+    head, _, text = (SUMMARIES / f"{name}.txt").read_text(encoding="utf-8").partition("\n---\n")
+    return dict(line.split(": ", 1) for line in head.splitlines() if line.strip()) | {
+        "text": text.strip()
+    }
 
 
 def open_feed(screen: MainScreen, title: str) -> None:
@@ -90,6 +108,25 @@ async def test_a_summary_never_holds_a_sentence_twice(app_factory: Factory) -> N
         assert summary is not None and summary.sentences
         assert sum(REPEATED in s for s in summary.sentences) <= 1, summary.sentences
         assert len(set(summary.sentences)) == len(summary.sentences)
+
+
+@pytest.mark.parametrize("name", CAPTIONED)
+async def test_a_caption_given_as_the_description_is_no_summary(
+    app_factory: Factory, name: str
+) -> None:
+    story = captioned(name)
+    app = app_factory()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        open_feed(screen, name)
+        await settle(pilot)
+        await pilot.press("enter", "s")
+        await until(pilot, lambda: screen.article.summary is not None, "the summary")
+        summary = screen.article.summary
+        assert summary is not None and summary.source == "extract"
+        assert any(story["main"][:30] in s for s in summary.sentences), summary.sentences
+        assert not any(story["caption"][:16] in s for s in summary.sentences)
 
 
 async def test_tag_search_finds_bookmark_tags(app_factory: Factory) -> None:
