@@ -6,13 +6,14 @@ fetches only the feeds the other one did not check meanwhile, so refreshes start
 few minutes never pile up or fetch a feed twice. `--no-wait` leaves the work to the running one
 (a one-line note on stderr, exit 0; `--json` prints the command's object with nothing done and
 "running_elsewhere": the pid); after `--wait SECONDS` (default 600) of waiting they give up
-with exit 1, the other one still running.
+with exit 1, the other one still running. On a terminal the wait is said on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from reader import textsafe
@@ -62,7 +63,7 @@ def take_turn(
     that process as "running_elsewhere"), 1 when the wait ran out (said on stderr)."""
     lock = store.only_one(JOB)
     try:
-        lock.acquire(0.0 if args.no_wait else args.wait)
+        lock.acquire(0.0 if args.no_wait else args.wait, on_wait=waiting_note())
     except JobRunning as exc:
         if args.no_wait:
             pid = f" (pid {exc.pid})" if exc.pid else ""
@@ -73,6 +74,18 @@ def take_turn(
         note(str(exc))
         return None, 1
     return lock, 0
+
+
+def waiting_note() -> Callable[[int | None], None] | None:
+    """On a terminal, a person is told what the command waits for (cron is not)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def say(pid: int | None) -> None:
+        mark = f" (pid {pid})" if pid else ""
+        note(f"another refresh or sync runs on this store{mark}: waiting for it (--no-wait: not)")
+
+    return say
 
 
 def waited(lock: JobLock) -> str:

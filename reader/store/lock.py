@@ -22,7 +22,7 @@ import fcntl
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -92,9 +92,12 @@ class JobLock:
         self.waited_for: int | None = None
         """The pid of the job it waited for, when known."""
 
-    def acquire(self, wait: float = 0.0) -> None:
-        """Take the lock, waiting up to `wait` seconds for a running job to end; JobRunning
-        naming the process that holds it when it is still held then."""
+    def acquire(
+        self, wait: float = 0.0, on_wait: Callable[[int | None], object] | None = None
+    ) -> None:
+        """Take the lock, waiting up to `wait` seconds for a running job to end (`on_wait` is
+        told the pid of the one it waits for, once); JobRunning naming the process that holds
+        it when it is still held then."""
         me = threading.get_ident()
         if any(lock.path == self.path and lock._thread == me for lock in list(_HELD)):
             self._nested = True
@@ -110,6 +113,8 @@ class JobLock:
                     job=self.job,
                     pid=pid,
                 )
+            if not self.waited and on_wait is not None:
+                on_wait(pid)
             self.waited, self.waited_for = True, self.waited_for or pid
             time.sleep(POLL)
         os.ftruncate(fd, 0)

@@ -5,6 +5,8 @@ one line. The first refresh hangs on a feed the loopback server answers only whe
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import subprocess
 import threading
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from reader.cli import main
 from reader.store.db import Store
 from reader.store.lock import JobLock
 from tests.hostile.conftest import FAST_TOML, cli, db_path, spawn, write_config
@@ -115,6 +118,23 @@ def test_a_refresh_that_waited_says_so(running: Running, monkeypatch: pytest.Mon
         second.out.splitlines()[1],
     ]
     assert second.out.splitlines()[1].startswith("0 feeds: 0 new items, 0 not modified")
+    assert running.finish().returncode == 0
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_the_wait_is_said(running: Running, monkeypatch: pytest.MonkeyPatch) -> None:
+    release_once_waiting(running, monkeypatch)
+    err = Terminal()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        assert main(["refresh"]) == 0
+    assert err.getvalue() == (
+        f"tidings: another refresh or sync runs on this store (pid {running.proc.pid}): waiting"
+        " for it (--no-wait: not)\n"
+    )
     assert running.finish().returncode == 0
 
 
