@@ -19,7 +19,7 @@ from reader.ui.screens.health import HealthScreen
 from reader.ui.screens.main import MainScreen
 from reader.ui.screens.overlays import HelpScreen, LinkPicker
 from reader.ui.sources import Kind
-from tests.ui.conftest import CheckedStore, notes, settle
+from tests.ui.conftest import CheckedStore, notes, settle, until
 from tests.ui.fixtures import HOSTILE
 
 Factory = Callable[..., ReaderApp]
@@ -122,9 +122,12 @@ async def test_mark_read_modes(app_factory: Factory, store: Store, mode: str) ->
         await settle(pilot)
         item = main(app).article.item
         assert item is not None
-        await pilot.pause(0.15)
-        await settle(pilot)
-        assert read_state(store, item.id) is (mode == "after")
+        if mode == "after":
+            await until(pilot, lambda: read_state(store, item.id), "marked read after 0.05 s")
+        else:  # that something does not happen takes a wait: three times mark_read_after
+            await pilot.pause(0.15)
+            await settle(pilot)
+            assert read_state(store, item.id) is False
 
 
 async def test_n_and_p_walk_unread_across_feeds(app_factory: Factory) -> None:

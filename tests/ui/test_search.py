@@ -16,8 +16,8 @@ from reader.store.db import Store
 from reader.ui import loaders
 from reader.ui.app import ReaderApp
 from reader.ui.screens.main import MainScreen
-from reader.ui.sources import Kind
-from tests.ui.conftest import settle
+from reader.ui.sources import Kind, search_source
+from tests.ui.conftest import settle, until
 from tests.ui.fixtures import make_app
 from tests.ui.test_flow import FakeService
 
@@ -45,10 +45,25 @@ async def open_search(pilot: Pilot[Any]) -> None:
     raise AssertionError("the search bar did not open")
 
 
+def listed(screen: MainScreen, query: str, error: bool = False) -> Callable[[], bool]:
+    """Whether the hits of `query` (or, with `error`, why it cannot run) are shown: the bar
+    waits for typing to pause, then the search runs in a worker and the count may follow."""
+    want = search_source(" ".join(query.split()))
+    bar = screen.search.bar.query_one("#search-info")
+
+    def done() -> bool:
+        if screen.source != want or bar.has_class("-error") is not error:
+            return False
+        return error or ("match" in info(screen) and screen.search.exact)
+
+    return done
+
+
 async def type_query(pilot: Pilot[Any], text: str) -> None:
+    screen = pilot.app.screen
+    assert isinstance(screen, MainScreen)
     await pilot.press(*text)
-    await pilot.pause(0.2)  # the bar waits for typing to pause
-    await settle(pilot)
+    await until(pilot, listed(screen, text), f"the hits of {text!r}")
 
 
 async def test_search_as_you_type_and_back(app_factory: Factory) -> None:
@@ -88,14 +103,10 @@ async def test_query_errors_show_in_the_bar(app_factory: Factory) -> None:
         screen = main(app)
         await open_search(pilot)
         screen.search.bar.input.value = "since:yesterday"
-        await pilot.pause(0.2)
-        await settle(pilot)
-        assert screen.search.bar.query_one("#search-info").has_class("-error")
+        await until(pilot, listed(screen, "since:yesterday", error=True), "the query's error")
         assert "since" in info(screen) and "\n" not in info(screen)
         screen.search.bar.input.value = "since:2026-01-01"
-        await pilot.pause(0.2)
-        await settle(pilot)
-        assert not screen.search.bar.query_one("#search-info").has_class("-error")
+        await until(pilot, listed(screen, "since:2026-01-01"), "the error cleared, hits listed")
         await pilot.press("escape")
         await settle(pilot)
         assert screen.source.kind is Kind.ALL and len(screen.headlines.ids) == 9
