@@ -5,7 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# coldsweat, a real Fever API server for the sync tests, in its own venv (its pins stay there)
+# coldsweat, a real Fever API server for the sync tests and benchmark, in its own venv (its pins
+# stay there)
 COLDSWEAT := .venv-coldsweat
 COLDSWEAT_STAMP := $(COLDSWEAT)/.installed
 
@@ -40,7 +41,7 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix reader tests benchmarks
 	$(BIN)/ruff format reader tests benchmarks
 
-bench: $(STAMP)
+bench: $(STAMP) $(COLDSWEAT_STAMP)
 	$(BIN)/python -m benchmarks
 
 clean:
