@@ -77,6 +77,7 @@ POINTERS = (  # matched as the whole block: "^\W*(?:phrase)\b\W*(?:$|[:：])", t
         "推薦閱讀|熱點推薦|更多(?:新聞|閱讀)",
     ),
 )
+_NAV = "site ?map|contact us|about us|privacy policy|terms of (?:use|service)|back to top"
 FURNITURE = (  # found anywhere in a short block at either edge
     _phrase(
         "copyright",
@@ -97,6 +98,9 @@ FURNITURE = (  # found anywhere in a short block at either edge
         "subscribe",
         r"^(?:sign up|subscribe|get the latest)\b",
         "(?:sign up|subscribe).{0,40}newsletter",
+        "^(?:点击|點擊|扫码|掃碼|加入|立即)(?:订阅|訂閱)",
+        "^(?:订阅|訂閱)(?:我们|我們|本号|本號|公众号|公眾號|本刊|本报|本報)",
+        "(?:订阅|訂閱)(?:电话|電話)[:：]",
     ),
     _phrase("tags", r"^(?:tags?\b|topics?:|filed under)", "^(?:标签|標籤|关键词|關鍵詞)[:：]"),
     _phrase(
@@ -121,6 +125,7 @@ FURNITURE = (  # found anywhere in a short block at either edge
         "site links",
         "友情链接|友情鏈接|网站地图|網站地圖|联系我们|聯繫我們|关于我们|關於我們|广告服务",
         "上一篇|下一篇|打印本页|关闭窗口|浏览次数|点击数|阅读数|icp备",
+        rf"^\W*(?:{_NAV})\W*(?:(?:{_NAV}|advertise|careers|help|faq)\W*)*$",  # labels only
     ),
 )
 _PHRASES = "|".join(p.pattern for p in POINTERS)

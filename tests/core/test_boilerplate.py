@@ -53,8 +53,10 @@ FURNITURE_CASES = {
     "share": (["Share this story", "Follow us on social media", "分享到：微信 微博",
                "扫码关注我们"],
               ["Shares of the company fell 3 percent.", "市民分享了他们的经历。"]),
-    "subscribe": (["Sign up for our newsletter", "Subscribe to the Morning newsletter"],
-                  ["Subscribers to the service rose sharply.", "订阅用户数量持续增长。"]),
+    "subscribe": (["Sign up for our newsletter", "Subscribe to the Morning newsletter", "点击订阅",
+                   "扫码订阅本报微信公众号", "订阅我们的新闻简报", "期刊订阅电话：400-081-2017", "加入訂閱"],
+                  ["Subscribers to the service rose sharply.", "订阅用户数量持续增长。",
+                   "报刊订阅工作已经全面展开。"]),
     "tags": (["Tags: energy, solar", "Topics: transport", "标签：禁毒 咸宁", "关键词：桂花节"],
              ["Tagged birds were tracked for a year.", "标签管理办法正式实施。"]),
     "comments": (["Comments", "12 comments", "Leave a comment", "发表评论", "网友评论"],
@@ -64,8 +66,10 @@ FURNITURE_CASES = {
     "credit": (["Photo: Maria Lopez", "Reporting by Ana Ruiz; Editing by Tom Hale",
                 "Jo Kim contributed reporting.", "来源：咸宁日报", "责任编辑：李明", "记者：王伟"],
                ["Sources said the deal was close.", "来源不明的资金已被冻结。"]),
-    "site links": (["网站地图 | 联系我们 | 关于我们", "上一篇：桂花节开幕", "友情链接：湖北日报"],
-                   ["The site links the two harbors.", "两地之间的交通联系更加紧密。"]),
+    "site links": (["网站地图 | 联系我们 | 关于我们", "上一篇：桂花节开幕", "友情链接：湖北日报",
+                    "Contact us | About us | Sitemap", "Privacy Policy · Terms of Use", "Back to top"],
+                   ["The site links the two harbors.", "两地之间的交通联系更加紧密。",
+                    "Contact us if you saw the crash, police said.", "Next steps for the harbor."]),
 }  # fmt: skip
 
 
@@ -74,7 +78,7 @@ def test_every_rule_has_cases_in_both_languages() -> None:
     assert set(FURNITURE_CASES) == {p.name for p in FURNITURE}
     for cases in (POINTER_CASES, FURNITURE_CASES):
         for caught, spared in cases.values():
-            for examples in (caught + spared, spared):
+            for examples in (caught, spared):
                 assert any(e.isascii() for e in examples), examples
                 assert any(not e.isascii() for e in examples), examples
 
