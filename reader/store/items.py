@@ -216,7 +216,10 @@ def trim_feed(
 
 
 def _where(query: ItemQuery) -> tuple[str, list[object]]:
-    clauses: list[str] = ["i.hidden = 1" if query.hidden else "i.hidden = 0"]
+    # with bookmarked, `+` leaves items_bookmarked the index that fits (a bookmarked item is not
+    # hidden) instead of a walk of items_date: 0.5 s of CPU for the Bookmarks count at 250,000
+    shown = "+i.hidden = 0" if query.bookmarked else "i.hidden = 0"
+    clauses: list[str] = ["i.hidden = 1" if query.hidden else shown]
     args: list[object] = []
     if query.feed_id is not None:
         clauses.append("i.feed_id = ?")

@@ -223,3 +223,20 @@ def test_before_finds_items_whose_keys_spilled_into_the_next_second(tmp_path: Pa
             result = search.run(store.conn, query, limit=500, now=then + 3601)
             titles = {h.headline.title for h in result.hits}
             assert titles == {f"Flood {n}" for n in range(KEY_SLOTS * 2 + 3)}, query
+
+
+def test_bookmarks_are_counted_and_listed_through_their_own_index(store: Store) -> None:
+    """The Bookmarks count (the feed pane's, before the first useful view) and is:bookmarked
+    walk items_bookmarked, not every item's date (0.5 s at 250,000 items)."""
+    from reader.models import ItemQuery
+    from reader.store import items
+    from reader.store.query import parse
+    from reader.store.search import compile_query
+    from reader.store.searchpage import _source
+
+    where, args = items._where(ItemQuery(bookmarked=True))
+    source, more = _source(compile_query(store.conn, parse("is:bookmarked")), True)
+    for sql, values in ((f"SELECT count(*) FROM items i{where}", args),
+                        (f"SELECT i.id {source} ORDER BY i.published DESC, i.id DESC", more)):  # fmt: skip
+        plan = " ".join(r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql, values))
+        assert "items_bookmarked" in plan, plan

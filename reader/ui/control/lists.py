@@ -45,7 +45,7 @@ class Lists:
         self.screen = screen
         self._preview_of: Source | None = None
         self._screen_row: tuple[int, int] | None = None  # (item, row) to restore a list to
-        self.feeds_requested = False  # the first feed load waits for the first headlines
+        self.feeds_requested = False  # the first feed load goes with the first headlines
         self.started = False  # the first feeds are in (the welcome and the refresh went)
         self._select_url = ""  # a feed to move to once the feeds are read again
 
@@ -78,8 +78,11 @@ class Lists:
         hl = screen.headlines
         at_top = hl.cursor == 0 and screen.article.item is None
         keep_id = hl.current_id if keep and not at_top else None
+        feeds, self.feeds_requested = not self.feeds_requested, True  # the first view's counts
         screen.runner.work(
-            lambda: loaders.load_headlines(store, source, keep_id=keep_id, jump=jump, early=post),
+            lambda: loaders.load_headlines(
+                store, source, keep_id=keep_id, jump=jump, early=post, feeds=feeds
+            ),
             "headlines",
         )
 
