@@ -9,12 +9,13 @@ Rules apply to the new items a refresh stores, in the transaction that stores th
 asks the search index, store/search.py). A rule whose query cannot be read, or whose action is
 unknown, is reported with its number and why and left out: it never stops a refresh.
 
-New items are matched in Python, on the parsed item, as the index would match them
+New items are matched in Python, on their index text, as the index would match them
 (reader/rulematch.py), not by asking the index: a query per rule per feed costs the refresh's
-process more than the matching (benchmarks/rules.py). The parser processes decide which of the
-rules' words and phrases each item holds (ParsedItem.terms, one pass per item for all rules);
-the refresh's process combines those per rule with set operations and checks the rest (dates,
-authors, the feed's name and tags).
+process more than the matching (benchmarks/rules.py). The parser processes, which make each new
+item's index text, decide which of the rules' words and phrases it holds (ParsedItem.terms, one
+pass per item for all rules), for the feeds some rule with words may apply to; the refresh's
+process combines those per rule with set operations and checks the rest (dates, authors, the
+feed's name and tags).
 Every rule sees the item as it arrived (unread, not bookmarked): rules do not see each other's
 actions.
 """
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from reader.config import RuleSpec
 from reader.errors import UsageError
 from reader.models import ParsedItem
-from reader.rulematch import ItemText, TermMatcher, fold, term_matcher
+from reader.rulematch import ItemText, Matcher, matcher, title_text
 from reader.store.query import Query, Term, parse
 
 ACTIONS = ("read", "hide", "bookmark", "notify")  # and tag:NAME
@@ -69,12 +70,12 @@ class Rule:
     text: str
     query: Query
     action: Action
-    include: tuple[TermMatcher, ...] = ()
-    exclude: tuple[TermMatcher, ...] = ()
-    authors: tuple[TermMatcher, ...] = ()
-    not_authors: tuple[TermMatcher, ...] = ()
+    include: tuple[Matcher, ...] = ()
+    exclude: tuple[Matcher, ...] = ()
+    authors: tuple[Matcher, ...] = ()
+    not_authors: tuple[Matcher, ...] = ()
     impossible: bool = False  # words were given but none has a letter or digit
-    gate: tuple[str, ...] = ()  # text every match holds (the first word of each include term)
+    words_only: bool = False  # nothing to check but the words (no dates, authors, states)
     held: frozenset[int] = frozenset()  # the include terms, as indices into Rules.terms
     shunned: frozenset[int] = frozenset()  # the exclude terms, likewise
 
@@ -108,9 +109,9 @@ class Rule:
             return False
         if self.authors or self.not_authors:
             author = text.author
-            if not all(m.search(author) for m in self.authors):
+            if not all(m.found(author) for m in self.authors):
                 return False
-            if any(m.search(author) for m in self.not_authors):
+            if any(m.found(author) for m in self.not_authors):
                 return False
         return True
 
@@ -119,13 +120,14 @@ class Rule:
         (`applies_to_feed`)."""
         if not self.fits(text, published):
             return False
-        if not all(m.matches(text) for m in self.include):
+        whole = text.whole
+        if not all(m.found(whole) for m in self.include):
             return False
-        return not any(m.matches(text) for m in self.exclude)
+        return not any(m.found(whole) for m in self.exclude)
 
 
-def _matchers(terms: Iterable[Term]) -> tuple[TermMatcher, ...]:
-    return tuple(m for t in terms if (m := term_matcher(t)) is not None)
+def _matchers(terms: Iterable[Term]) -> tuple[Matcher, ...]:
+    return tuple(m for t in terms if (m := matcher(t)) is not None)
 
 
 def compile_rule(number: int, spec: RuleSpec) -> Rule:
@@ -140,12 +142,23 @@ def compile_rule(number: int, spec: RuleSpec) -> Rule:
     include = _matchers(query.include)
     authors = _matchers(query.authors)
     typed = query.include or query.authors
+    impossible = bool(typed) and not (include or authors)
+    q, not_authors = query, _matchers(query.not_authors)
+    words_only = not (
+        impossible
+        or q.read
+        or q.bookmarked
+        or q.hidden
+        or authors
+        or not_authors
+        or q.since is not None
+        or q.before is not None
+    )
     return Rule(
         number, spec.query, query, action,
         include=include, exclude=_matchers(query.exclude),
-        authors=authors, not_authors=_matchers(query.not_authors),
-        impossible=bool(typed) and not (include or authors),
-        gate=tuple(dict.fromkeys(m.first for m in include)),
+        authors=authors, not_authors=not_authors,
+        impossible=impossible, words_only=words_only,
     )  # fmt: skip
 
 
@@ -155,7 +168,7 @@ class Rules:
 
     rules: tuple[Rule, ...] = ()
     problems: tuple[str, ...] = ()
-    terms: tuple[TermMatcher, ...] = ()  # every rule's words and phrases, once each (the
+    terms: tuple[Matcher, ...] = ()  # every rule's words and phrases, once each (the
     # parser processes decide which of them each new item holds: ParsedItem.terms)
 
     @property
@@ -173,11 +186,11 @@ def load_rules(specs: Sequence[RuleSpec]) -> Rules:
             rules.append(compile_rule(number, spec))
         except UsageError as exc:
             problems.append(f"config.toml: rule {number} ({spec.query!r}): {exc}")
-    terms = tuple({m.pattern.pattern: m for r in rules for m in (*r.include, *r.exclude)}.values())
-    index = {m.pattern.pattern: n for n, m in enumerate(terms)}
+    terms = tuple({m.key: m for r in rules for m in (*r.include, *r.exclude)}.values())
+    index = {m.key: n for n, m in enumerate(terms)}
 
-    def ids(matchers: tuple[TermMatcher, ...]) -> frozenset[int]:
-        return frozenset(index[m.pattern.pattern] for m in matchers)
+    def ids(matchers: tuple[Matcher, ...]) -> frozenset[int]:
+        return frozenset(index[m.key] for m in matchers)
 
     known = (replace(r, held=ids(r.include), shunned=ids(r.exclude)) for r in rules)
     return Rules(tuple(known), tuple(problems), terms)
@@ -209,6 +222,16 @@ class RuleRun:
         """The rules whose feed filters let this feed's items through."""
         return [r for r in self.rules.rules if r.applies_to_feed(title, url, tags)]
 
+    def terms_for(self, title: str, url: str, tags: Sequence[str]) -> tuple[Matcher, ...]:
+        """The terms the parser processes should look for in a feed's items: all of them
+        when a rule with words may apply to the feed, else none. (Should the refresh give the
+        feed a title that lets such a rule in after all, its items are matched in full when
+        they are stored: `match` without ParsedItem.terms.)"""
+        rules = self.rules.rules
+        if any(r.reads_text and r.applies_to_feed(title, url, tags) for r in rules):
+            return self.rules.terms
+        return ()
+
     def match(
         self, rules: Sequence[Rule], item: ParsedItem, feed_title: str, published: int
     ) -> list[Action]:
@@ -218,15 +241,11 @@ class RuleRun:
         if item.terms is not None:  # the parser process decided which words the item holds
             held = self._title_terms(feed_title).union(item.terms)
             for rule in rules:  # the hot loop of a cold refresh: set operations in C
-                words = rule.held <= held and held.isdisjoint(rule.shunned)
-                if words and rule.fits(text, published):
+                if (rule.held <= held and held.isdisjoint(rule.shunned)
+                        and (rule.words_only or rule.fits(text, published))):  # fmt: skip
                     actions.append(rule.action)
             return actions
-        raw = text.raw if any(r.gate for r in rules) else ""
-        for rule in rules:
-            gate = rule.gate
-            if gate and (gate[0] not in raw or any(g not in raw for g in gate[1:])):
-                continue
+        for rule in rules:  # the words not decided beforehand (ParsedItem.terms): all here
             if rule.matches(text, published):
                 actions.append(rule.action)
         return actions
@@ -235,20 +254,25 @@ class RuleRun:
         """The terms a feed's title holds (a word matches an item by its feed's name too)."""
         found = self._titles.get(feed_title)
         if found is None:
-            folded = fold(feed_title)
+            folded = title_text(feed_title)
             terms = self.rules.terms
-            found = frozenset(n for n, m in enumerate(terms) if m.search(folded))
+            found = frozenset(n for n, m in enumerate(terms) if m.found(folded))
             self._titles[feed_title] = found
         return found
 
-    def note(self, item: ParsedItem, feed_title: str, published: int, notify: bool) -> None:
-        """Count a new item for the notification (`notify`: a notify rule matched it)."""
-        noted = Noted(item.title, feed_title, published)
+    def note(self, items: Sequence[tuple[ParsedItem, int, bool]], feed_title: str) -> None:
+        """Count one feed's new items for the notification: (item, its date, whether a notify
+        rule matched it)."""
+        if not items:
+            return
+        newest = max(items, key=lambda x: x[1])
+        matched = [x for x in items if x[2]]
         with self._lock:
-            self.new_items += 1
-            if self.newest is None or published > self.newest.published:
-                self.newest = noted
-            if notify:
-                self.notify_matches += 1
-                if self.newest_notify is None or published > self.newest_notify.published:
-                    self.newest_notify = noted
+            self.new_items += len(items)
+            if self.newest is None or newest[1] > self.newest.published:
+                self.newest = Noted(newest[0].title, feed_title, newest[1])
+            if matched:
+                self.notify_matches += len(matched)
+                best = max(matched, key=lambda x: x[1])
+                if self.newest_notify is None or best[1] > self.newest_notify.published:
+                    self.newest_notify = Noted(best[0].title, feed_title, best[1])

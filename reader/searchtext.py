@@ -82,6 +82,19 @@ def index_form(text: str) -> str:
     return " ".join(parts)
 
 
+# ASCII letters and digits (upper case lowered), every other byte a space
+_ASCII_WORDS = bytes(
+    c + 32 if 65 <= c <= 90 else c if c < 128 and chr(c).isalnum() else 32 for c in range(256)
+)
+
+
+def ascii_words(text: str) -> set[bytes]:
+    """The ASCII words of `text`, lower-cased; every other character separates them (made in
+    C: encoded with each other character replaced, punctuation turned into spaces, split). For
+    text of ASCII alone these are exactly the tokens the index's tokenizer makes of it."""
+    return set(text.encode("ascii", "replace").translate(_ASCII_WORDS).split())
+
+
 def has_words(text: str) -> bool:
     """Whether `text` has anything the tokenizer would keep (letters, digits, ideographs)."""
     return _WORDY.search(text) is not None

@@ -27,6 +27,7 @@ from reader.store.db import Store
 from reader.store.writer import GroupWriter
 
 if TYPE_CHECKING:
+    from reader.rulematch import Matcher
     from reader.sync.engine import SyncProgressCallback
 
 P = ParamSpec("P")
@@ -131,7 +132,7 @@ class Refresher:
                 got.final_url,
                 encoding=got.content_encoding,
                 cap=self.config.fetch.max_bytes,
-                terms=self.rules.rules.terms if self.rules is not None else (),
+                terms=self._terms(feed),
             )
         except ParseError as exc:
             await self._write(self.store.record_failure, feed.id, str(exc), status=got.status)
@@ -152,6 +153,12 @@ class Refresher:
         return FeedResult(
             feed.url, Outcome.OK, new_items=new, status=got.status, error=parsed.warning
         )
+
+    def _terms(self, feed: Feed) -> tuple[Matcher, ...]:
+        """The rules' words and phrases to look for in this feed's items (reader/rules.py)."""
+        if self.rules is None:
+            return ()
+        return self.rules.terms_for(feed.title, feed.url, feed.tags)
 
     async def _failed(self, feed: Feed, got: FetchResult) -> FeedResult:
         gone = got.status == 410

@@ -24,7 +24,7 @@ import threading
 import zlib
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING
@@ -36,7 +36,7 @@ from reader.models import ParsedFeed
 
 if TYPE_CHECKING:
     from reader.articles.article import Article
-    from reader.rulematch import TermMatcher
+    from reader.rulematch import Matcher
 
 GIB = 1024**3
 PIPE_BUFFER = 60 * 1024  # a request this small goes through the socket pair without blocking
@@ -60,7 +60,7 @@ def _decode_and_parse(
     url: str,
     encoding: str,
     cap: int,
-    terms: tuple[TermMatcher, ...] = (),
+    terms: tuple[Matcher, ...] = (),
 ) -> ParsedFeed:
     if encoding:
         try:
@@ -69,13 +69,11 @@ def _decode_and_parse(
             raise ParseError(f"body larger than {cap / 2**20:g} MiB once decompressed") from None
         except (ValueError, zlib.error) as exc:
             raise ParseError(f"undecodable body: {exc}") from None
-    parsed = with_index(parse_feed(body, headers, url))
     if not terms:
-        return parsed
-    from reader.rulematch import terms_held  # which rules' words each item holds
+        return with_index(parse_feed(body, headers, url))
+    from reader.rulematch import TermsHeld  # which rules' words each item holds
 
-    items = tuple(replace(i, terms=terms_held(i, terms)) for i in parsed.items)
-    return replace(parsed, items=items)
+    return with_index(parse_feed(body, headers, url), TermsHeld(terms))
 
 
 def _extract_page(body: bytes, content_type: str, url: str) -> Article | None:
@@ -246,7 +244,7 @@ class ParsePool:
         *,
         encoding: str = "",
         cap: int = 16 * 2**20,
-        terms: tuple[TermMatcher, ...] = (),
+        terms: tuple[Matcher, ...] = (),
     ) -> ParsedFeed:
         """Parse one feed body in a worker (decoding it from a gzip/deflate `encoding` first,
         under `cap`); ParseError for a bad feed or an overrun. With `terms` (the rules' words and

@@ -13,10 +13,12 @@ from reader.rules import Action, Rule, RuleRun
 from reader.store import changes, syncsql
 from reader.store.bookmarks import clean_tags
 
+# one statement per action (executemany takes the GIL back for every row: store/items.py)
+_IDS = "(SELECT value FROM json_each(?))"
 _UPDATES = {
-    "read": "UPDATE items SET read = 1 WHERE id = ?",
-    "hide": "UPDATE items SET hidden = 1 WHERE id = ?",
-    "bookmark": "UPDATE items SET bookmarked = 1 WHERE id = ?",
+    "read": f"UPDATE items SET read = 1 WHERE id IN {_IDS}",
+    "hide": f"UPDATE items SET hidden = 1 WHERE id IN {_IDS}",
+    "bookmark": f"UPDATE items SET bookmarked = 1 WHERE id IN {_IDS}",
 }
 _SYNCED = {"read": "read", "bookmark": "starred"}
 
@@ -24,15 +26,15 @@ _SYNCED = {"read": "read", "bookmark": "starred"}
 def act(conn: sqlite3.Connection, action: Action, ids: Sequence[int]) -> None:
     """Carry out one action on these items (notify writes nothing)."""
     if action.kind in _UPDATES:
-        conn.executemany(_UPDATES[action.kind], [(i,) for i in ids])
+        conn.execute(_UPDATES[action.kind], (json.dumps(list(ids)),))
         if action.kind in _SYNCED:  # told to a sync server, as a person's own marks are
             syncsql.queue_items(conn, ids, _SYNCED[action.kind], True)
     elif action.kind == "tag":
-        tag = clean_tags([action.tag])
-        conn.executemany(
-            "INSERT OR IGNORE INTO item_tags (item_id, tag) VALUES (?, ?)",
-            [(i, t) for i in ids for t in tag],
-        )
+        for tag in clean_tags([action.tag]):
+            conn.execute(
+                f"INSERT OR IGNORE INTO item_tags (item_id, tag) SELECT value, ? FROM {_IDS}",
+                (tag, json.dumps(list(ids))),
+            )
 
 
 def _feed(conn: sqlite3.Connection, feed_id: int) -> tuple[str, str, list[str]]:
@@ -56,14 +58,16 @@ def apply_new(
     title, url, tags = _feed(conn, feed_id)
     rules = run.feed_rules(title, url, tags)
     chosen: dict[Action, list[int]] = {}
+    kept: list[tuple[ParsedItem, int, bool]] = []  # (item, date, a notify rule matched it)
     for item_id, item in fresh:
         when = published.get(item_id)
         if when is None:  # retention took it at once (past max_items_per_feed)
             continue
-        actions = run.match(rules, item, title, when) if rules else []
+        actions = run.match(rules, item, title, when) if rules else ()
         for action in actions:
             chosen.setdefault(action, []).append(item_id)
-        run.note(item, title or url, when, any(a.kind == "notify" for a in actions))
+        kept.append((item, when, any(a.kind == "notify" for a in actions)))
+    run.note(kept, title or url)
     for action, ids_ in chosen.items():
         act(conn, action, ids_)
     if chosen:  # readers open in other processes see the marks (store/changes.py)

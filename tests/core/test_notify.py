@@ -86,8 +86,7 @@ def test_with_a_notify_rule_only_its_matches_are_told() -> None:
     other = ParsedItem("o", "weather", "", "", 2, None, "", "")
     rules = load_rules([RuleSpec("禁毒", "notify")])
     run = RuleRun(rules)
-    run.note(other, "Feed", 2, notify=False)
-    run.note(item, "Feed", 1, notify=True)
+    run.note([(other, 2, False), (item, 1, True)], "Feed")
     assert notice_of(run, rules) == Notice(1, "禁毒 news", "Feed")
     assert notice_of(run, load_rules([])) == Notice(2, "weather", "Feed")
     assert notice_of(RuleRun(rules), rules) is None

@@ -163,3 +163,34 @@ def test_the_reader_refresh_notifies_once_too(server: Loopback, tmp_path: Path) 
         ]
         asyncio.run(LazyService(config, store).refresh())  # nothing new: no second one
     assert len(calls_of(calls)) == 1
+
+
+def test_a_feed_no_rule_applies_to_is_not_matched_until_its_new_title_lets_one_in(
+    server: Loopback, tmp_path: Path
+) -> None:
+    """The parser processes look for the rules' words only in feeds a rule with words may apply
+    to (RuleRun.terms_for); a feed whose first refresh brings the title a rule names is matched
+    in full as its items are stored."""
+    import asyncio
+
+    from reader.config import parse_config
+    from reader.service import Service
+    from reader.store.db import Store
+
+    url = server.serve("/w.xml", feed(
+        "Storm Watch", ("w1", "Storm over the harbour", "wind"), ("w2", "Calm day", "sun"),
+    ))  # fmt: skip
+    config = parse_config(
+        "[[rules]]\nquery = 'feed:\"Storm Watch\" harbour'\naction = 'read'\n"
+        "[[rules]]\nquery = 'feed:Elsewhere calm'\naction = 'hide'\n"
+    )
+    with Store.open(tmp_path / "db") as store:
+        added, _ = store.add_feed(url)
+        service = Service(config, store)
+        run = service.rule_run()
+        assert run is not None and added.title == ""
+        assert run.terms_for(added.title, added.url, added.tags) == ()  # nothing to look for
+        assert run.terms_for("Storm Watch", added.url, ()) == run.rules.terms
+        asyncio.run(service.refresh())
+        shown = {h.title: h for h in store.headlines()}
+    assert shown["Storm over the harbour"].read and not shown["Calm day"].read
