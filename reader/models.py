@@ -221,6 +221,7 @@ class RefreshReport:
     results: tuple[FeedResult, ...] = ()
     seconds: float = 0.0
     notice: Notice | None = None
+    notify_error: str = ""  # why the notification could not be sent (one line), if it was not
 
     def count(self, outcome: Outcome) -> int:
         """How many feeds ended with `outcome`."""

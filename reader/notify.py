@@ -12,6 +12,10 @@ rule matched) ends with at most one notification, whoever ran it (`tidings refre
 name are the newest new item's, sanitised (textsafe: no escape sequences or controls, one line,
 at most 200 characters), and a value can never turn into an option of the command: an element
 that would start with `-` because of it gets a space in front.
+
+The terminal sequence goes to the terminal the notification is for, never to one opened behind
+the caller's back: the one the reader draws on (ui/launch.py), or `tidings refresh`'s stdout,
+and only when that stream is a terminal (a pipe, a file or cron get nothing).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Mapping, Sequence
+from typing import TextIO
 
 from reader import textsafe
 from reader.config import NotifyConfig
@@ -110,21 +115,29 @@ def terminal_sequence(notice: Notice, env: Mapping[str, str] | None = None) -> s
     return ""
 
 
-def send(config: NotifyConfig, notice: Notice | None, tty: str = "/dev/tty") -> list[str]:
+def send(config: NotifyConfig, notice: Notice | None, terminal: TextIO | None = None) -> list[str]:
     """The one notification of a refresh: the command when there is one, else the terminal
-    sequence written to `tty` (the controlling terminal); the problems, one line each."""
+    sequence written to `terminal` (the stream the reader draws on, the command line's stdout),
+    only when that is a terminal (a pipe or a file gets nothing, and no other terminal is
+    opened); the problems, one line each."""
     if notice is None:
         return []
     if config.command:
         problem = run_command(config.command, notice, config.timeout)
         return [problem] if problem else []
-    if config.terminal and (sequence := terminal_sequence(notice)):
+    if not config.terminal or terminal is None or not _is_terminal(terminal):
+        return []
+    if sequence := terminal_sequence(notice):
         try:
-            fd = os.open(tty, os.O_WRONLY | os.O_NOCTTY)
-        except OSError:
-            return []  # no terminal (cron, a pipe): nothing to show it on
-        try:
-            os.write(fd, sequence.encode("utf-8"))
-        finally:
-            os.close(fd)
+            terminal.write(sequence)
+            terminal.flush()
+        except (OSError, ValueError):  # the terminal went away (a hangup)
+            return []
     return []
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (OSError, ValueError):  # closed
+        return False

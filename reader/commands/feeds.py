@@ -92,7 +92,7 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
             report = asyncio.run(service.refresh(feeds))
         finally:
             lock.release()
-    for problem in send(ctx.config.notify, report.notice):
+    for problem in send(ctx.config.notify, report.notice, sys.stdout):  # only a terminal
         print(f"tidings: {textsafe.one_line(problem)}", file=sys.stderr)
     say_refreshed(args, report, synced, sync_failed, turns.waited(lock))
     return 1 if report.failed or sync_failed else 0

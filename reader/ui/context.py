@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Protocol, TextIO, runtime_checkable
 
 from reader.config import Config
 from reader.models import Feed, RefreshReport, SyncReport
@@ -50,23 +50,27 @@ class LazyService:
     """A Refresher that imports and builds reader.service.Service on first use, so that the
     network stack (httpx, the parser pool) loads after the first paint, not before it."""
 
-    def __init__(self, config: Config, store: Store) -> None:
+    def __init__(self, config: Config, store: Store, terminal: TextIO | None = None) -> None:
         self.config = config
         self.store = store
+        self.terminal = terminal  # where a terminal notification goes (None: nowhere)
 
     async def refresh(
         self,
         feeds: Sequence[Feed] | None = None,
         progress: ProgressCallback | None = None,
     ) -> RefreshReport:
-        """Refresh through a real Service; then the notification, if one is configured."""
+        """Refresh through a real Service; then the notification, if one is configured (why
+        it failed in `notify_error`, for the reader to say)."""
         from reader.notify import send
         from reader.service import Service
 
         start_process_helpers()
         report = await Service(self.config, self.store).refresh(feeds, progress)
         if report.notice is not None:
-            await asyncio.to_thread(send, self.config.notify, report.notice)
+            problems = await asyncio.to_thread(send, self.config.notify, report.notice,
+                                               self.terminal)  # fmt: skip
+            report = replace(report, notify_error="; ".join(problems))
         return report
 
     @property

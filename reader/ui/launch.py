@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import gc
+import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from reader.config import Config
 from reader.paths import Paths
@@ -27,7 +28,7 @@ def build_app(config: Config, paths: Paths, store: Store, *, demo: bool = False)
     return ReaderApp(
         config=config,
         store=store,
-        service=None if demo else LazyService(config, store),
+        service=None if demo else LazyService(config, store, drawn_on()),
         themes=themes,
         state_dir=paths.data_dir,
         refresh_on_start=not demo,
@@ -35,6 +36,13 @@ def build_app(config: Config, paths: Paths, store: Store, *, demo: bool = False)
         network=not demo,
         problems=problems,
     )
+
+
+def drawn_on() -> TextIO | None:
+    """The terminal the reader draws on, for a terminal notification (reader/notify.py):
+    Textual's drivers write to stderr (stdout on Windows); None when that is not a terminal."""
+    stream = sys.__stdout__ if sys.platform == "win32" else sys.__stderr__
+    return stream if stream is not None and stream.isatty() else None
 
 
 def run_app(app: ReaderApp) -> int:

@@ -304,7 +304,8 @@ class SyncProgressed(Result):
 class RefreshFinished(Result):
     """A refresh ended: how many feeds, new items and failures (error: it could not run;
     elsewhere: it did not, another process refreshing or syncing the store at the time);
-    with [sync], the service that synced first, the items it pulled, or why it failed."""
+    with [sync], the service that synced first, the items it pulled, or why it failed; why the
+    notification after it failed, if it did."""
 
     def __init__(
         self,
@@ -316,6 +317,7 @@ class RefreshFinished(Result):
         synced: str = "",
         sync_error: str = "",
         elsewhere: bool = False,
+        notify_error: str = "",
     ) -> None:
         super().__init__()
         self.elsewhere = elsewhere
@@ -325,6 +327,7 @@ class RefreshFinished(Result):
         self.error = error
         self.synced = synced
         self.sync_error = sync_error
+        self.notify_error = notify_error
 
 
 class EnclosuresLoaded(Result):

@@ -49,10 +49,16 @@ class BackgroundRefresh:
             return self._finished(elsewhere=True)
         except ReaderError as exc:
             return self._finished(error=str(exc))
-        return self._finished(len(report.results), report.failed)
+        return self._finished(len(report.results), report.failed, notify=report.notify_error)
 
     def _finished(
-        self, feeds: int = 0, failed: int = 0, *, error: str = "", elsewhere: bool = False
+        self,
+        feeds: int = 0,
+        failed: int = 0,
+        *,
+        error: str = "",
+        elsewhere: bool = False,
+        notify: str = "",
     ) -> RefreshFinished:
         return RefreshFinished(
             feeds,
@@ -62,6 +68,7 @@ class BackgroundRefresh:
             synced=self.synced,
             sync_error=self.sync_error,
             elsewhere=elsewhere,
+            notify_error=notify,
         )
 
     async def _main(self) -> RefreshReport:

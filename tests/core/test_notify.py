@@ -4,6 +4,8 @@ its environment, feed text sanitised, and written to the terminal only where one
 from __future__ import annotations
 
 import os
+import select
+import tty
 from pathlib import Path
 
 import pytest
@@ -61,24 +63,43 @@ def test_terminal_sequences_carry_only_clean_text() -> None:
     assert terminal_sequence(EVIL, {"TERM": "dumb"}) == ""
 
 
-def test_send_runs_the_command_or_writes_to_the_terminal(
+def _read_all(fd: int) -> bytes:
+    """What the terminal side of a pseudo-terminal has received so far."""
+    got = b""
+    while select.select([fd], [], [], 0.5)[0]:
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            break
+        got += chunk
+    return got
+
+
+def test_send_runs_the_command_or_writes_to_the_terminal_it_is_given(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    tty = tmp_path / "tty"
-    tty.write_bytes(b"")
+    """The sequence goes to the stream it is given (the terminal the reader draws on, the
+    command line's stdout), and only when that stream is a terminal: a pipe or a file gets
+    nothing, and no other terminal is opened."""
     monkeypatch.setenv("TERM", "foot")
     monkeypatch.delenv("TMUX", raising=False)
-    assert send(NotifyConfig(terminal=True), Notice(2, "t", "f"), tty=str(tty)) == []
-    assert tty.read_bytes() == b"\x1b]777;notify;tidings: 2 new;t (f)\x1b\\"
-    assert send(NotifyConfig(), Notice(2, "t", "f"), tty=str(tty)) == []  # off: nothing
-    assert send(NotifyConfig(terminal=True), None, tty=str(tty)) == []
-    assert tty.read_bytes().count(b"\x1b]777") == 1
-    failing = NotifyConfig(command=("false",), terminal=True)  # the command wins: one only
-    assert send(failing, Notice(1, "t", "f"), tty=str(tty)) == ["notify command 'false' exited 1"]
-    assert tty.read_bytes().count(b"\x1b]777") == 1
+    master, slave = os.openpty()
+    tty.setraw(slave)  # bytes as written, no newline translation
+    with os.fdopen(slave, "w", encoding="utf-8") as terminal:
+        assert send(NotifyConfig(terminal=True), Notice(2, "t", "f"), terminal) == []
+        assert _read_all(master) == b"\x1b]777;notify;tidings: 2 new;t (f)\x1b\\"
+        assert send(NotifyConfig(), Notice(2, "t", "f"), terminal) == []  # off: nothing
+        assert send(NotifyConfig(terminal=True), None, terminal) == []  # nothing new
+        failing = NotifyConfig(command=("false",), terminal=True)  # the command wins: one only
+        assert send(failing, Notice(1, "t", "f"), terminal) == ["notify command 'false' exited 1"]
+        assert _read_all(master) == b""
+    os.close(master)
+    piped = tmp_path / "out"
+    with piped.open("w", encoding="utf-8") as not_a_terminal:
+        assert send(NotifyConfig(terminal=True), Notice(2, "t", "f"), not_a_terminal) == []
+    assert piped.read_bytes() == b""
+    assert send(NotifyConfig(terminal=True), Notice(2, "t", "f"), None) == []  # no terminal
     missing = send(NotifyConfig(command=(str(tmp_path / "nope"),)), Notice(1, "t", "f"))
     assert len(missing) == 1 and "failed" in missing[0]
-    assert os.path.exists(tty)
 
 
 def test_with_a_notify_rule_only_its_matches_are_told() -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import subprocess
 import sys
+import tty
 from pathlib import Path
 
 from tests.loopback import Loopback
@@ -194,3 +196,67 @@ def test_a_feed_no_rule_applies_to_is_not_matched_until_its_new_title_lets_one_i
         asyncio.run(service.refresh())
         shown = {h.title: h for h in store.headlines()}
     assert shown["Storm over the harbour"].read and not shown["Calm day"].read
+
+
+def _pty_output(master: int) -> bytes:
+    got = b""
+    while select.select([master], [], [], 0.5)[0]:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the other side closed
+            break
+        if not chunk:
+            break
+        got += chunk
+    return got
+
+
+def test_the_command_line_writes_a_terminal_notification_only_to_a_terminal_stdout(
+    server: Loopback, tidings_home: Path, tmp_path: Path
+) -> None:
+    """`[notify] terminal`: the sequence goes to stdout when stdout is a terminal, and nowhere
+    when it is a pipe (cron, `| less`): no /dev/tty is opened behind the pipe's back."""
+    url = server.serve("/t.xml", feed("Term Feed", ("t1", "Storm", "x")))
+    write_config(tidings_home, "[notify]\nterminal = true\n")
+    tidings("import", str(_urls(tmp_path, url)))
+    env = dict(os.environ, TERM="foot")
+    env.pop("TMUX", None)
+    piped = subprocess.run([sys.executable, "-m", "reader", "refresh"], capture_output=True,
+                           env=env, start_new_session=True)  # fmt: skip
+    assert piped.returncode == 0 and b"\x1b]777" not in piped.stdout + piped.stderr
+    server.serve("/t.xml", feed("Term Feed", ("t2", "Calm", "y")))
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    done = subprocess.run([sys.executable, "-m", "reader", "refresh"], stdout=slave,
+                          stderr=subprocess.PIPE, env=env, start_new_session=True)  # fmt: skip
+    os.close(slave)
+    shown = _pty_output(master)
+    os.close(master)
+    assert done.returncode == 0, done.stderr
+    assert b"\x1b]777;notify;tidings: 1 new;Calm (Term Feed)\x1b\\" in shown
+
+
+async def test_the_reader_says_when_the_notify_command_fails(
+    server: Loopback, tmp_path: Path
+) -> None:
+    """A notify command that fails is one line among the reader's background errors
+    (messages.Failed), as a failed refresh or sync is."""
+    from reader.config import parse_config
+    from reader.store.db import Store
+    from reader.ui.context import LazyService
+    from tests.ui.conftest import wait_for_note
+    from tests.ui.fixtures import make_app
+
+    url = server.serve("/n.xml", feed("Notify Feed", ("n1", "One", "x")))
+    script = tmp_path / "fail.py"
+    script.write_text("import sys\nsys.stderr.write('no display here\\n')\nsys.exit(3)\n")
+    config = parse_config(f"[notify]\ncommand = {json.dumps([sys.executable, str(script)])}\n")
+    with Store.open(tmp_path / "db") as store:
+        store.add_feed(url)
+        service = LazyService(config, store)
+        app = make_app(store, tmp_path / "state", config=config, service=service,
+                       refresh_on_start=True)  # fmt: skip
+        async with app.run_test(size=(120, 30)) as pilot:
+            shown = await wait_for_note(pilot, "exited 3")
+    failed = [n for n in shown if "exited 3" in n]
+    assert failed == [f"Notify: notify command {sys.executable!r} exited 3: no display here"]

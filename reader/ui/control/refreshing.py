@@ -111,6 +111,8 @@ class Refreshing:
         if message.sync_error:
             service = screen.ctx.config.sync.service
             screen.post_message(Failed(f"Sync ({service})", message.sync_error))
+        if message.notify_error:  # [notify] command: one line, like every background error
+            screen.post_message(Failed("Notify", message.notify_error))
         if message.error:
             screen.status.activity = "refresh failed"
             screen.post_message(Failed("Refresh", message.error))
