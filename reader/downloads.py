@@ -8,9 +8,12 @@ Files go to `[enclosures] dir` as `<feed>/<date> <title>.<ext>` (reader/safename
 feed writes leads outside that folder). A download is written to `<name>.part` and renamed when
 complete, so a partial file is never taken for a finished one; an interrupted download (a
 dropped connection, the deadline, Ctrl-C, a restart) keeps its `.part` and resumes from it with
-an HTTP Range request the next time (reader/feeds/fetch.download: the feed rules, a cap of
-`[enclosures] max_bytes`, `[enclosures] timeout` for the whole file). The queue lives in the
-store (`downloads` table), so the reader and the command line see the same one.
+an HTTP Range request the next time, with If-Range naming what the server said of the bytes
+already there (their ETag or Last-Modified), so that a file changed since starts over
+(reader/feeds/fetch.download: the feed rules, a cap of `[enclosures] max_bytes`,
+`[enclosures] timeout` for the whole file). The queue lives in the store (`downloads` table),
+so the reader and the command line see the same one; what is still queued when either starts
+(a session quit or killed mid-file) is taken up again (`waiting`).
 
 After a refresh, the new episodes of the feeds in `[enclosures] auto` are downloaded, and of each
 such feed's downloaded episodes only the newest `[enclosures] keep` are kept (`auto_download`).
@@ -161,17 +164,29 @@ class Downloads:
             eta = (total - size) / speed if total is not None and speed > 0 else None
             progress(Transfer(d, size, total, speed, eta))
 
+        validator = [d.validator]  # of the bytes in the .part
+
+        def identified(said: str) -> None:  # kept before any byte is written
+            validator[0] = said
+            self.list.validated(d, said)
+
         cfg = self.config.enclosures
         got = await download(self.config.fetch, d.url, part, max_bytes=cfg.max_bytes,
-                             deadline=cfg.timeout, progress=moved)  # fmt: skip
+                             deadline=cfg.timeout, progress=moved, validator=d.validator,
+                             started=identified)  # fmt: skip
         if not got.error:
             part.replace(final)  # complete: only now does the file have its name
         state = "failed" if got.error else "done"
-        ended = replace(d, state=state, size=got.size, total=got.total, error=got.error)
+        ended = replace(d, state=state, size=got.size, total=got.total, error=got.error,
+                        validator=validator[0])  # fmt: skip
         self.list.record(ended, int(time.time()))
         if progress is not None:
             progress(Transfer(ended, got.size, got.total, state=state, error=got.error))
         return ended
+
+    def waiting(self) -> list[Download]:
+        """The downloads left queued by a session that ended before they finished."""
+        return self.list.waiting()
 
     def remove(self, downloads: Sequence[Download]) -> None:
         """Delete these downloads' files (and partial files) and take them off the list."""

@@ -201,6 +201,7 @@ class Download:
     type: str = ""
     feed_url: str = ""
     published: int = 0
+    validator: str = ""  # the ETag or Last-Modified of the bytes on disk (If-Range)
 
 
 @dataclass(frozen=True, slots=True)

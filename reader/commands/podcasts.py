@@ -11,7 +11,7 @@ import sys
 from reader import textsafe
 from reader.commands import Context, Subparsers, command, out
 from reader.errors import UsageError
-from reader.models import Download, ItemQuery
+from reader.models import ItemQuery
 from reader.store.downloadsql import DownloadList
 
 
@@ -20,11 +20,14 @@ def register(subs: Subparsers) -> None:
     d = command(
         subs,
         "download",
-        "download an item's enclosures (podcast episodes) into [enclosures] dir, with progress",
+        "download an item's enclosures (podcast episodes) into [enclosures] dir, with progress;"
+        " downloads a stopped session left queued go on too",
         "tidings download 42",
         cmd_download,
     )
-    d.add_argument("id", type=int, nargs="?", help="the item (see tidings list)")
+    d.add_argument(
+        "id", type=int, nargs="?", help="the item (see tidings list; none: only what is queued)"
+    )
     d.add_argument("--all-new", metavar="FEED", help="also every unread item of this feed URL")
     command(subs, "downloads", "the download queue: done, failed (resumable), waiting",
             "tidings downloads", cmd_downloads)  # fmt: skip
@@ -36,11 +39,11 @@ def register(subs: Subparsers) -> None:
 def cmd_download(ctx: Context, args: argparse.Namespace) -> int:
     from reader.downloads import Downloads, root_dir
 
-    if args.id is None and args.all_new is None:
-        raise UsageError("download needs an item ID or --all-new FEED")
     with ctx.store() as store, contextlib.ExitStack() as stack:
         downloads = Downloads(ctx.config, store, root_dir(ctx.config, ctx.paths.data_dir))
-        queued: list[Download] = []
+        queued = downloads.waiting()  # left queued by a session that ended before they did
+        if args.id is None and args.all_new is None and not queued:
+            raise UsageError("download needs an item ID or --all-new FEED (nothing is queued)")
         if args.id is not None:
             queued += downloads.queue(args.id)
         if args.all_new is not None:
@@ -55,7 +58,8 @@ def cmd_download(ctx: Context, args: argparse.Namespace) -> int:
             from reader.ui.download_bars import DownloadBars
 
             progress = stack.enter_context(DownloadBars()).update
-        done = asyncio.run(downloads.run(queued, progress))
+        unique = {(d.item_id, d.url): d for d in queued}  # one of each, queued first
+        done = asyncio.run(downloads.run(list(unique.values()), progress))
     for d in done:
         if d.state == "done":
             out(textsafe.one_line(f"done: {downloads.root / d.path}"))

@@ -381,9 +381,19 @@ class Downloaded:
     total: int | None
     error: str = ""
     resumed: bool = False  # the server continued where an earlier attempt stopped
+    validator: str = ""  # what identifies the file's bytes on disk (`validator_of`)
 
 
 Progress = Callable[[int, int | None], None]  # (bytes in the file, total when known)
+
+
+def validator_of(headers: httpx.Headers) -> str:
+    """What identifies this version of a file, for If-Range: a strong ETag, else the
+    Last-Modified date ("" when neither: a resume then trusts the server)."""
+    etag = str(headers.get("etag", "")).strip()
+    if etag and not etag.startswith("W/"):  # a weak ETag may not go in If-Range
+        return etag
+    return str(headers.get("last-modified", "")).strip()
 
 
 def _total(resp: httpx.Response, offset: int) -> int | None:
@@ -412,17 +422,24 @@ async def download(
     deadline: float,
     progress: Progress | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    validator: str = "",
+    started: Callable[[str], None] | None = None,
 ) -> Downloaded:
     """GET `url` into the file `part`, resuming with an HTTP Range request from what `part`
-    already holds. The feed rules apply (http/https only, `max_redirects` hops, the connect
-    timeout, `[fetch] timeout` as the longest silence), with a cap of `max_bytes` on the whole
-    file and `deadline` seconds for this attempt. Never raises for network or HTTP trouble."""
+    already holds, with If-Range: `validator` (what the server said of those bytes), so that a
+    file changed since comes whole and is written from the start; `started` is told the
+    validator of the bytes about to be written, before any is. The feed rules apply (http/https
+    only, `max_redirects` hops, the connect timeout, `[fetch] timeout` as the longest silence),
+    with a cap of `max_bytes` on the whole file and `deadline` seconds for this attempt. Never
+    raises for network or HTTP trouble."""
     if urlsplit(url).scheme.lower() not in ("http", "https"):
         return Downloaded(0, None, "only http and https URLs can be downloaded")
     offset = part.stat().st_size if part.exists() else 0
     headers = {"Accept-Encoding": "identity", "User-Agent": user_agent(config)}
     if offset:
         headers["Range"] = _RANGE.format(offset)
+        if validator:
+            headers["If-Range"] = validator
     timeout = httpx.Timeout(config.timeout, connect=config.connect_timeout)
     async with httpx.AsyncClient(
         transport=transport, timeout=timeout, follow_redirects=True,
@@ -430,7 +447,8 @@ async def download(
     ) as client:  # fmt: skip
         try:
             async with asyncio.timeout(deadline):
-                return await _stream(client, url, part, offset, headers, max_bytes, progress)
+                got = _stream(client, url, part, offset, headers, max_bytes, progress, started)
+                return await got
         except TimeoutError:
             size = part.stat().st_size if part.exists() else 0
             return Downloaded(size, None, f"gave up after {deadline:g} s (kept to resume)")
@@ -447,6 +465,7 @@ async def _stream(
     headers: dict[str, str],
     max_bytes: int,
     progress: Progress | None,
+    started: Callable[[str], None] | None,
 ) -> Downloaded:
     async with client.stream("GET", url, headers=headers) as resp:
         if resp.status_code == 416 and offset:  # nothing after offset: complete, or changed
@@ -465,7 +484,9 @@ async def _stream(
         total = _total(resp, offset)
         if total is not None and total > max_bytes:
             return Downloaded(start, total, f"larger than the cap ({max_bytes} bytes)")
-        size = start
+        size, validator = start, validator_of(resp.headers)
+        if started is not None:
+            started(validator)
         with part.open("r+b" if resumed else "wb") as out:
             out.seek(start)
             out.truncate()
@@ -479,5 +500,6 @@ async def _stream(
                 if progress is not None:
                     progress(size, total)
         if total is not None and size < total:
-            return Downloaded(size, total, "the server closed early (kept to resume)", resumed)
-        return Downloaded(size, total if total is not None else size, resumed=resumed)
+            gone = "the server closed early (kept to resume)"
+            return Downloaded(size, total, gone, resumed, validator)
+        return Downloaded(size, total if total is not None else size, "", resumed, validator)

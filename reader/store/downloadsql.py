@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 _COLUMNS = (
     "d.item_id, d.url, d.path, d.state, d.size, d.total, d.error, d.auto, d.added, d.finished,"
+    " coalesce((SELECT v.validator FROM download_validators v WHERE v.item_id = d.item_id"
+    " AND v.url = d.url), '') AS validator,"
     " i.title, f.title AS feed_title, f.url AS feed_url, i.published,"
     " coalesce((SELECT e.type FROM enclosures e WHERE e.item_id = d.item_id AND e.url = d.url"
     " LIMIT 1), '') AS type"
@@ -27,7 +29,7 @@ def _download(row: sqlite3.Row) -> Download:
         size=row["size"], total=row["total"], error=row["error"], auto=bool(row["auto"]),
         added=row["added"], finished=row["finished"], title=row["title"],
         feed_title=row["feed_title"], type=row["type"], feed_url=row["feed_url"],
-        published=row["published"],
+        published=row["published"], validator=row["validator"],
     )  # fmt: skip
 
 
@@ -60,21 +62,23 @@ def queue(
     )
 
 
-def record(
-    conn: sqlite3.Connection,
-    item_id: int,
-    url: str,
-    state: str,
-    size: int,
-    total: int | None,
-    error: str,
-    now: int,
-) -> None:
+def record(conn: sqlite3.Connection, d: Download, now: int) -> None:
     """How a download attempt ended."""
     conn.execute(
         "UPDATE downloads SET state = ?, size = ?, total = ?, error = ?, finished = ?"
         " WHERE item_id = ? AND url = ?",
-        (state, size, total, error[:500], now if state == "done" else None, item_id, url),
+        (d.state, d.size, d.total, d.error[:500], now if d.state == "done" else None,
+         d.item_id, d.url),
+    )  # fmt: skip
+    validated(conn, d, d.validator)
+
+
+def validated(conn: sqlite3.Connection, d: Download, validator: str) -> None:
+    """Keep what identifies the bytes of `d`'s partial file on the server."""
+    conn.execute(
+        "INSERT INTO download_validators (item_id, url, validator) VALUES (?, ?, ?)"
+        " ON CONFLICT (item_id, url) DO UPDATE SET validator = excluded.validator",
+        (d.item_id, d.url, validator),
     )
 
 
@@ -122,10 +126,20 @@ class DownloadList:
             return select(conn, "d.item_id = ? AND d.url = ?", (item_id, url))[0]
 
     def record(self, item: Download, now: int) -> None:
-        """How an attempt ended: `item`'s state, size, total and error are stored."""
+        """How an attempt ended: `item`'s state, size, total, error and validator are stored."""
         with self.store.transaction() as conn:
-            record(conn, item.item_id, item.url, item.state, item.size, item.total, item.error,
-                   now)  # fmt: skip
+            record(conn, item, now)
+
+    def validated(self, item: Download, validator: str) -> None:
+        """What the server says identifies the bytes about to be written to the .part (kept
+        before they are, so that a resume after a kill still sends it as If-Range)."""
+        with self.store.transaction() as conn:
+            validated(conn, item, validator)
+
+    def waiting(self) -> list[Download]:
+        """The downloads still queued (a session that ended before they finished)."""
+        with self.store._reading() as conn:
+            return select(conn, "d.state = 'queued'")
 
     def forget(self, keys: Sequence[tuple[int, str]]) -> None:
         """Take (item id, url) downloads off the list (their files are not touched here)."""

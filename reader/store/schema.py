@@ -339,6 +339,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             title TEXT NOT NULL
         )""",
     ),
+    # what identified a download's partial file on the server (its ETag or Last-Modified), sent
+    # as If-Range when it resumes: a file changed since comes whole (reader/downloads.py); a
+    # table of its own, so the step can run again on a store set back to an earlier version
+    (
+        """CREATE TABLE IF NOT EXISTS download_validators (
+            item_id INTEGER NOT NULL,
+            url TEXT NOT NULL,
+            validator TEXT NOT NULL,
+            PRIMARY KEY (item_id, url),
+            FOREIGN KEY (item_id, url) REFERENCES downloads(item_id, url) ON DELETE CASCADE
+        ) WITHOUT ROWID""",
+    ),
 )
 
 LATEST = len(MIGRATIONS)

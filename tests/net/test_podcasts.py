@@ -223,3 +223,107 @@ def _wait_for(path: Path) -> None:
             return
         time.sleep(0.05)
     raise AssertionError(f"{path} never written")
+
+
+class Changing:
+    """A file on the server that can change: served with a validator (an ETag or a
+    Last-Modified date), Range honoured only while If-Range names the current one (RFC 9110
+    13.1.5), the first answer cut off halfway. Every (Range, If-Range) it was sent is kept."""
+
+    def __init__(self, body: bytes, header: str, value: str) -> None:
+        self.body, self.header, self.value = body, header, value
+        self.seen: list[tuple[str, str]] = []
+
+    def __call__(self, h: BaseHTTPRequestHandler) -> None:
+        wanted, condition = h.headers.get("Range", ""), h.headers.get("If-Range", "")
+        self.seen.append((wanted, condition))
+        m = re.fullmatch(r"bytes=(\d+)-", wanted)
+        start = int(m.group(1)) if m and condition == self.value else 0
+        body = self.body[start:] if len(self.seen) > 1 else self.body[: len(self.body) // 2]
+        h.send_response(206 if start else 200)
+        h.send_header("Content-Type", "audio/mpeg")
+        h.send_header("Content-Length", str(len(self.body) - start))
+        h.send_header(self.header, self.value)
+        if start:
+            h.send_header("Content-Range", f"bytes {start}-{len(self.body) - 1}/{len(self.body)}")
+        h.end_headers()
+        h.wfile.write(body)
+        h.close_connection = True
+
+
+@pytest.mark.parametrize(
+    ("header", "old", "new"),
+    [("ETag", '"v1"', '"v2"'),
+     ("Last-Modified", "Mon, 01 Dec 2025 10:00:00 GMT", "Tue, 02 Dec 2025 10:00:00 GMT")],
+)  # fmt: skip
+def test_a_resume_asks_if_range_and_a_changed_file_starts_over(
+    server: Loopback, home: Path, header: str, old: str, new: str
+) -> None:
+    """The validator the server gave for the .part's bytes goes with the Range request: when the
+    file has changed since, the server sends all of it and the new file is written whole."""
+    changing = Changing(AUDIO, header, old)
+    server.route("/ch.mp3", changing)
+    subscribe(podcast(server, "Changing", ("c", "Changes", "/ch.mp3", 5)))
+    (item_id,) = ids_by_title().values()
+    assert tidings("download", str(item_id)).returncode == 1  # cut off halfway
+    (part,) = list(home.rglob("*.part"))
+    kept = part.stat().st_size
+    changing.body, changing.value = SHORT, new  # a new file behind the same address
+    done = tidings("download", str(item_id))
+    assert done.returncode == 0, done.stderr
+    assert changing.seen == [("", ""), (f"bytes={kept}-", old)]
+    (path,) = list(home.rglob("*.mp3"))
+    assert path.read_bytes() == SHORT
+
+
+def test_a_download_left_queued_resumes_when_tidings_download_starts(
+    server: Loopback, home: Path
+) -> None:
+    """`tidings download` killed mid-file leaves its download queued with a .part; the next
+    `tidings download` (with nothing else to do) takes it up with a Range request."""
+    import os
+    import signal
+    import threading
+    import time
+
+    released = threading.Event()
+    seen: list[str] = []
+
+    def stalls(h: BaseHTTPRequestHandler) -> None:
+        seen.append(h.headers.get("Range", ""))
+        if len(seen) > 1:
+            ranged(AUDIO)[0](h)  # type: ignore[operator]
+            return
+        h.send_response(200)
+        h.send_header("Content-Type", "audio/mpeg")
+        h.send_header("Content-Length", str(len(AUDIO)))
+        h.end_headers()
+        h.wfile.write(AUDIO[:300_000])
+        h.wfile.flush()
+        released.wait(30)  # the client is killed meanwhile
+
+    server.route("/slow.mp3", stalls)
+    subscribe(podcast(server, "Slow", ("s", "Slow one", "/slow.mp3", 6)))
+    (item_id,) = ids_by_title().values()
+    child = subprocess.Popen([sys.executable, "-m", "reader", "download", str(item_id)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             env=os.environ)  # fmt: skip
+    try:
+        for _ in range(400):  # until the first bytes are on disk
+            parts = list(home.rglob("*.part"))
+            if parts and parts[0].stat().st_size >= 100_000:  # written a chunk at a time
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("the download never started")
+        child.send_signal(signal.SIGKILL)
+        child.wait(10)
+    finally:
+        released.set()
+    kept = parts[0].stat().st_size
+    assert "queued" in tidings("downloads").stdout
+    done = tidings("download")
+    assert done.returncode == 0, done.stderr
+    assert seen == ["", f"bytes={kept}-"]
+    (path,) = list(home.rglob("*.mp3"))
+    assert path.read_bytes() == AUDIO and not list(home.rglob("*.part"))

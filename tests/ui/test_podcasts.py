@@ -155,3 +155,29 @@ async def test_w_saves_a_page_as_a_bookmark(radio: Store, tmp_path: Path, server
     radio.checked = False
     (saved,) = [h for h in radio.headlines() if h.feed_title == "Saved pages"]
     assert saved.bookmarked and saved.link == url
+
+
+async def test_downloads_left_queued_resume_when_the_reader_starts(
+    radio: Store, tmp_path: Path, server: Loopback
+) -> None:
+    """A download still queued when the last session ended (quit or killed mid-file) goes on
+    when the reader starts: from its .part, with a Range request for the rest."""
+    from reader.downloads import Downloads, part_of, root_dir
+
+    handler, ranges = ranged(AUDIO)
+    server.route("/ep.mp3", handler)  # type: ignore[arg-type]
+    assert isinstance(radio, CheckedStore)
+    radio.checked = False  # set up from the test's own thread, before the reader runs
+    cfg = config(tmp_path)
+    downloads = Downloads(cfg, radio, root_dir(cfg, radio.path.parent))
+    (item,) = [h for h in radio.headlines() if h.feed_title == "夜谈 Radio"]
+    (queued,) = downloads.queue(item.id, [server.url("/ep.mp3")])
+    final = downloads.root / queued.path
+    final.parent.mkdir(parents=True)
+    part_of(final).write_bytes(AUDIO[:250_000])  # what the last session got
+    radio.checked = True
+    app = app_for(radio, tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_for_note(pilot, "Downloads: 1 done")
+    assert final.read_bytes() == AUDIO and not part_of(final).exists()
+    assert ranges == ["bytes=250000-"]

@@ -2,7 +2,8 @@
 for download), `P` shows the download queue, `W` saves a web page by its address.
 
 Downloads run in one worker thread on an event loop of their own (`DownloadQueue`), at most
-`[enclosures] concurrency` files at a time, whatever view is showing; the queue view reads their
+`[enclosures] concurrency` files at a time, whatever view is showing (and those a session that
+ended early left queued go on when the reader starts); the queue view reads their
 progress from the queue a few times a second. The core does the work (reader/downloads.py,
 reader/saving.py); nothing here touches the network or the store on the UI thread.
 """
@@ -157,6 +158,18 @@ class Podcasts:
             return Notice("Downloading (P shows the queue)")
 
         self.screen.runner.work(add, "downloads", exclusive=False)
+
+    def resume(self) -> None:
+        """Take up the downloads a session that ended before they finished left queued (their
+        .part files resume with a Range request)."""
+        if not self.screen.ctx.network:
+            return
+        queue = self.queue
+
+        def load() -> None:
+            queue.add(queue.downloads.waiting())
+
+        self.screen.runner.work(load, "downloads", exclusive=False)
 
     # ---- P --------------------------------------------------------------------------------
     def show_queue(self) -> None:

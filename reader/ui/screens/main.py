@@ -123,6 +123,7 @@ class MainScreen(Screen[None]):
         self.headlines.set_summary_lines(self.ctx.state.state.summary_lines)
         self.feed_list.by_unread = self.feed_actions.first_sort() == "unread"
         self.call_after_refresh(self.lists.load_headlines)  # the first frame is not kept waiting
+        self.call_after_refresh(self.podcasts.resume)  # downloads the last session left queued
         self.status.activity = "" if self.ctx.service else self.ctx.offline_reason
         minutes = self.ctx.config.ui.refresh_minutes
         if self.ctx.service is not None and minutes > 0:
