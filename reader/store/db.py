@@ -1,23 +1,21 @@
 """The SQLite store: opening (connect.py), migrations (schema.py), and every read and write the
 reader makes, each in its own short transaction (transactions.py: several processes share the
 store), which also says what it changed for readers open elsewhere (changes.py); a person's
-acts (subscribing, read marks, bookmarks) are in acts.py; the one-refresh lock (lock.py); the
-SQL of each part lives in feeds.py, items.py, bookmarks.py and search.py.
+acts (subscribing, read marks, bookmarks) are in acts.py, its search in searching.py; the
+one-refresh lock (lock.py); the SQL of each part lives in feeds.py, items.py, bookmarks.py and
+search.py.
 """
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 import time
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import CancelledError
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
-from reader.errors import StoreBusy
 from reader.models import (
     Enclosure,
     Feed,
@@ -26,7 +24,6 @@ from reader.models import (
     ItemQuery,
     ParsedFeed,
     ParsedItem,
-    SearchResult,
 )
 from reader.store import bookmarks as marksql
 from reader.store import changes, integrity, ruling, schema
@@ -36,6 +33,7 @@ from reader.store.acts import Acts
 from reader.store.connect import connect
 from reader.store.counting import Counter
 from reader.store.lock import JobLock
+from reader.store.searching import Searching
 from reader.store.transactions import WRITE_WAIT
 
 MIGRATION_WAIT = 120.0  # seconds an open waits for another process upgrading a large store
@@ -44,7 +42,7 @@ if TYPE_CHECKING:
     from reader.rules import Rule, RuleRun
 
 
-class Store(Acts):
+class Store(Acts, Searching):
     """The open database. Methods are safe to call from any one thread at a time (a lock
     serialises them), so a UI thread and a refresh writer thread can share one Store."""
 
@@ -395,65 +393,3 @@ class Store(Acts):
         self.index_pending()
         with self.transaction(durable=True) as conn:
             return ruling.apply_stored(conn, rules)
-
-    # ---- search (store/search.py; the query language in store/query.py) -------------------
-    def search(
-        self, query: str, limit: int = 50, offset: int = 0, *, exact: bool = True
-    ) -> SearchResult:
-        """Items matching `query`, best first (newest first with sort:date or no words), with
-        snippets; `total` counts every match. Without `exact` the total may be an estimate
-        (result.exact False) while the count goes on: `search_total` gives it. A writable store
-        indexes queued items first. QueryError (a UsageError) for a filter it cannot read."""
-        from reader.store import search as searchsql
-
-        if self.writable:
-            self.index_pending()
-        with self._reading("search") as conn:
-            return searchsql.run(conn, query, limit, offset, counter=self._counter, exact=exact)
-
-    def search_total(self, query: str) -> int:
-        """How many items match `query`: the count a search left running, or a new one."""
-        from reader.store import search as searchsql
-
-        with self._reading("search") as conn:
-            statement = searchsql.statement(conn, query)
-        if statement is None:
-            return 0
-        running = self._counter.running(*statement)
-        if running is not None:
-            with contextlib.suppress(CancelledError):
-                return running.result()
-        return int(self._read(*statement)[0][0])
-
-    def search_count(self, query: str) -> int:
-        """How many items match `query` (no ranking or snippets: cheap enough for a list of
-        saved searches; add is:unread for their unread counts)."""
-        from reader.store import search as searchsql
-
-        if self.writable:
-            self.index_pending()
-        with self._reading("search") as conn:
-            return searchsql.count_matches(conn, query)
-
-    def index_pending(self, limit: int | None = None, chunk: int = 1000) -> int:
-        """Add the queued items (brought in bulk by an import; a refresh indexes its own) to
-        the search index, `chunk` per transaction (so other writes interleave); returns how
-        many. search() calls this on a writable store. It never waits for another process's
-        write: what is left is indexed next time."""
-        from reader.store import indexing
-
-        done = 0
-        with self._reading() as conn:
-            if not conn.execute("SELECT 1 FROM search_pending LIMIT 1").fetchone():
-                return 0  # the usual case: no write transaction at all
-        while limit is None or done < limit:
-            step = chunk if limit is None else min(chunk, limit - done)
-            try:
-                with self.transaction(wait=0) as conn:
-                    count = indexing.index_pending(conn, step)
-            except StoreBusy:
-                break
-            done += count
-            if count < step:
-                break
-        return done
