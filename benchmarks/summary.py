@@ -50,14 +50,17 @@ def _as_html(text: str) -> str:
 
 
 def check(story: str, sentences: tuple[str, ...]) -> None:
-    """A summary's sentences come from its story, in order, none repeating another."""
+    """A summary's sentences come from its story, in order, none repeating another. The story
+    and its sentences are compared normalised (a soft hyphen the raw text keeps, the HTML path
+    drops, as the reader shows it)."""
     from reader.articles.sentences import folded, near_duplicate, pairs
+    from reader.textnorm import normalize
 
     if story.strip() and not sentences:
         raise CheckFailed(f"no summary for a story of {len(story)} characters")
-    whole, bags = folded(story), [pairs(s) for s in sentences]
+    whole, bags = folded(normalize(story)), [pairs(s) for s in sentences]
     for i, sentence in enumerate(sentences):
-        if folded(sentence) not in whole:
+        if folded(normalize(sentence)) not in whole:
             raise CheckFailed(f"not in its story: {sentence[:60]!r}")
         if any(near_duplicate(bags[i], bags[j]) for j in range(i)):
             raise CheckFailed(f"a repeat: {sentence[:60]!r}")
