@@ -7,8 +7,11 @@ stderr and no traceback.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader import __version__, commands, textsafe
 from reader.commands import Context, Parser, command
@@ -23,6 +26,9 @@ from reader.commands import rules as rule_commands
 from reader.commands import search as search_commands
 from reader.commands import sync as sync_commands
 from reader.errors import ReaderError
+
+if TYPE_CHECKING:
+    from reader.downloads import ProgressCallback
 
 
 def build_parser() -> Parser:
@@ -47,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
-        ctx = commands.context(args)
+        ctx = replace(commands.context(args), bars=download_bars)
         if args.paths:
             return commands.cmd_paths(ctx, args)
         if args.handler is None:
@@ -75,3 +81,12 @@ def open_tui(ctx: Context, *, demo: bool) -> int:
     from reader.ui.launch import run_tui
 
     return run_tui(ctx.config, ctx.paths, demo=demo)
+
+
+@contextmanager
+def download_bars() -> Iterator[ProgressCallback]:
+    """A rich progress bar per file on the terminal (`tidings download`), for the commands."""
+    from reader.ui.download_bars import DownloadBars
+
+    with DownloadBars() as bars:
+        yield bars.update

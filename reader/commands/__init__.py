@@ -11,8 +11,9 @@ import json
 import sys
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, NoReturn, TypeAlias
+from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
 
 from reader import textsafe
 from reader.config import Config, load_config
@@ -20,7 +21,13 @@ from reader.models import Headline
 from reader.paths import Paths, default_paths
 from reader.store.db import Store
 
+if TYPE_CHECKING:
+    from reader.downloads import ProgressCallback
+
 Handler = Callable[["Context", argparse.Namespace], int]
+# progress bars on a terminal for `tidings download`: drawn by UI-side code (rich), which only
+# cli.py may wire in; the commands get a factory of them, or None
+Bars: TypeAlias = "Callable[[], AbstractContextManager[ProgressCallback]]"
 
 
 class Parser(argparse.ArgumentParser):
@@ -61,6 +68,7 @@ class Context:
 
     paths: Paths
     config: Config
+    bars: Bars | None = None
 
     def store(self, *, readonly: bool = False) -> Store:
         """Open the store (any number of processes read and write it at once; `readonly` for

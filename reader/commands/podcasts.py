@@ -54,10 +54,8 @@ def cmd_download(ctx: Context, args: argparse.Namespace) -> int:
                 if store.enclosures(h.id):
                     queued += downloads.queue(h.id)
         progress = None
-        if sys.stderr.isatty():  # a bar per file (rich: UI-side code)
-            from reader.ui.download_bars import DownloadBars
-
-            progress = stack.enter_context(DownloadBars()).update
+        if sys.stderr.isatty() and ctx.bars is not None:  # a bar per file (cli.py's)
+            progress = stack.enter_context(ctx.bars())
         unique = {(d.item_id, d.url): d for d in queued}  # one of each, queued first
         done = asyncio.run(downloads.run(list(unique.values()), progress))
     for d in done:

@@ -10,6 +10,7 @@ CORE = [
     "reader.commands",
     "reader.commands.feeds",
     "reader.commands.items",
+    "reader.commands.podcasts",
     "reader.service",
     "reader.subscribe",
     "reader.store.db",
@@ -90,3 +91,33 @@ def test_the_refresh_process_does_not_load_the_parsers() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == ""
+
+
+def test_only_the_ui_and_cli_import_the_toolkit_or_the_ui() -> None:
+    """textual, rich and reader.ui are imported (even lazily, inside a function) only under
+    reader/ui/ and by cli.py, which wires core and UI together."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "reader"
+    offenders = []
+    for path in root.rglob("*.py"):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith("ui/") or rel == "cli.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if (
+                    top in ("textual", "rich")
+                    or name == "reader.ui"
+                    or name.startswith("reader.ui.")
+                ):
+                    offenders.append(f"{rel}: {name}")
+    assert offenders == []
