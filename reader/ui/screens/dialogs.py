@@ -4,7 +4,7 @@ choose one thing from (the feeds a page offers), a yes-or-no question."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -57,9 +57,12 @@ class Prompt(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ChoiceScreen(ModalScreen[int | None]):
+ChoiceT = TypeVar("ChoiceT")
+
+
+class ChoiceScreen(ModalScreen[ChoiceT | None]):
     """A modal list to choose from: the configured down/up keys move through its OptionList,
-    escape or q closes it with None."""
+    escape or q closes it with None (else it gives a ChoiceT)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "cancel", "Close", id="close"),
@@ -79,7 +82,7 @@ class ChoiceScreen(ModalScreen[int | None]):
         self.dismiss(None)
 
 
-class Chooser(ChoiceScreen):
+class Chooser(ChoiceScreen[int]):
     """Lines to choose one of (enter or a click); gives its index, or None on escape."""
 
     def __init__(self, title: str, choices: Sequence[Content], hint: str) -> None:

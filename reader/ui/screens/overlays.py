@@ -123,7 +123,7 @@ def link_lines(number: str, url: str, note: str, width: int) -> Content:
     return Content("\n").join(lines)
 
 
-class LinkPicker(ChoiceScreen):
+class LinkPicker(ChoiceScreen[int]):
     """The story's own link (0) and the links in it, numbered as in the text, whole (long ones
     wrap); enter, a click or typing the number opens one."""
 

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
@@ -24,8 +24,8 @@ from textual.widgets.option_list import Option
 from reader.downloads import Transfer
 from reader.models import Download, Enclosure
 from reader.textsafe import one_line
-from reader.ui import keys
 from reader.ui.messages import DownloadsListed
+from reader.ui.screens.dialogs import ChoiceScreen
 
 if TYPE_CHECKING:
     from reader.ui.control.podcasts import DownloadQueue
@@ -64,12 +64,11 @@ def enclosure_line(e: Enclosure, download: Download | None) -> Content:
 Choice = tuple[str, Enclosure]  # ("play" or "download", which)
 
 
-class EnclosureList(ModalScreen[Choice | None]):
-    """E: a story's enclosures; enter plays one, d downloads it, escape closes."""
+class EnclosureList(ChoiceScreen[Choice]):
+    """E: a story's enclosures; enter plays one, d downloads it, escape closes (the moves and
+    the close are ChoiceScreen's)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "cancel", "Close", id="close"),
-        *keys.bindings_of("down", "up"),
         Binding("enter", "choose('play')", "Play", id="play"),
         Binding("d", "choose('download')", "Download", id="download"),
     ]
@@ -90,18 +89,6 @@ class EnclosureList(ModalScreen[Choice | None]):
             yield OptionList(*(Option(line) for line in lines), id="enclosure-options")
             hint = "enter plays ([enclosures] player) · d downloads (P shows the queue) · escape"
             yield Static(Content(hint), classes="overlay-hint")
-
-    def action_down(self) -> None:
-        """Next enclosure."""
-        self.query_one(OptionList).action_cursor_down()
-
-    def action_up(self) -> None:
-        """Previous enclosure."""
-        self.query_one(OptionList).action_cursor_up()
-
-    def action_cancel(self) -> None:
-        """Close without choosing."""
-        self.dismiss(None)
 
     def action_choose(self, verb: str) -> None:
         """Play or download the highlighted enclosure."""
