@@ -3,10 +3,11 @@
 - `body_text` (searchtext.py: the text the reader shows, rendered to blocks and back to text) on
   the feed farm's items (tests/data/feeds/farm_*.xml: six paragraphs each, English and Chinese,
   with their summaries) and on real article HTML (Readability.js's expected outputs, from the
-  outside cache, when built): CPU time per item, the median of `runs` passes. The parser
-  processes of a refresh compute it for every new item.
+  outside cache, when built): CPU time per item, the median of `runs` passes; checked: every
+  item gives a text. The parser processes of a refresh compute it for every new item.
 - The migration that rebuilt the index: a store of `items` items (benchmarks/make_store.py)
-  set back one schema version and opened again (the migration only queues the items), then
+  set back to before the newest migration that rebuilds the index and opened again (the
+  migration only queues the items), then
   `Store.index_pending` until the index is whole; both timed. Checks: every item queued by the
   migration, none left after, and a common word found as often as before.
 """
@@ -29,6 +30,9 @@ Row = tuple[str | None, str | None, str | None, str | None]
 def _cpu_per_item(rows: list[Row], runs: int) -> float:
     from reader.searchtext import body_text
 
+    empty = sum(1 for row in rows if not body_text(*row).strip())
+    if empty:
+        raise CheckFailed(f"{empty} of {len(rows)} items gave no search text")
     passes = []
     for _ in range(max(1, runs)):
         started = time.process_time()
