@@ -14,18 +14,32 @@ from __future__ import annotations
 import contextlib
 import gzip
 import socket
+import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 Handler = Callable[[BaseHTTPRequestHandler], None]
 
 
-class _Server(ThreadingHTTPServer):
+class QuietServer(ThreadingHTTPServer):
+    """A threaded server that says nothing when a client hangs up early (a client that gives
+    up on a 401 or a deadline resets the connection: socketserver would print a traceback on
+    stderr, which the tests read as the command's own)."""
+
     daemon_threads = True
     allow_reuse_address = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Other errors as socketserver reports them."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+class _Server(QuietServer):
     request_queue_size = 256
 
 

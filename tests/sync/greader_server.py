@@ -25,11 +25,11 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.loopback import send
+from tests.loopback import QuietServer, send
 
 LONG = "tag:google.com,2005:reader/item/"
 TOKEN_SALT = "0123456789abcdef"
@@ -85,7 +85,7 @@ class GReaderServer:
 
     def start(self) -> None:
         """Listen (again, on the same port after stop(): the state is kept)."""
-        self.httpd = _Server(("127.0.0.1", self.port), _handler(self))
+        self.httpd = QuietServer(("127.0.0.1", self.port), _handler(self))
         self.port = self.httpd.server_address[1]
         threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True).start()
 
@@ -265,11 +265,6 @@ class GReaderServer:
             if label and label not in sub.labels:
                 sub.labels.append(label)
         return "OK"
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
 
 
 class _Refused(dict[str, str]):
