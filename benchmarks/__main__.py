@@ -32,7 +32,7 @@ from benchmarks import (
     table,
 )
 from benchmarks import sync as sync_bench
-from benchmarks.common import Record, record
+from benchmarks.common import Record, compile_reader, record
 
 
 @dataclass(frozen=True)
@@ -148,6 +148,7 @@ def main() -> int:
         ap.error(f"no benchmark {', '.join(unknown)} (there are: {', '.join(BENCHES)})")
     options = Options(max(1, args.runs), args.quick)
     broken = []
+    compile_reader()
     for name in args.names or list(BENCHES):
         before, started = os.getloadavg()[0], time.monotonic()
         raw, recs = _run_one(name, options)

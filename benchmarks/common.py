@@ -52,6 +52,19 @@ FEEDFARM = SHARED / "bench" / "feedfarm.py"
 CACHE = Path(os.environ.get("TIDINGS_BENCH_CACHE") or Path.home() / ".cache" / "tidings-bench")
 
 
+def compile_reader() -> None:
+    """Byte-compile tidings' modules, as installing it does (Textual and httpx, like every
+    wheel, come compiled). The checkout is installed in editable mode, and with
+    PYTHONDONTWRITEBYTECODE set no run ever writes the cache: every `python -m reader` the
+    benchmarks spawn (the reader, `tidings refresh` and its parser processes) compiled each
+    module from source again (callgrind: 570 M instructions, two thirds of a minimal Textual
+    app's imports), which a person's installed tidings never does. Run once before any
+    benchmark."""
+    import compileall
+
+    compileall.compile_dir(ROOT / "reader", quiet=1)
+
+
 @dataclass(frozen=True)
 class Record:
     """One figure of a benchmark run (see the module docstring); results.json keeps these."""

@@ -7,7 +7,7 @@ Each run spawns the program in a 140×40 pty (TERM=xterm-256color) and reads wha
   after the layout; "Quit" is in both footers): the figure the ≤1.5× target is about;
 - `headlines` (tidings only): the status line shows the list's size, i.e. headlines are there.
 
-tidings' modules are byte-compiled first (`compile_reader`), as an installed copy's are.
+tidings' modules are byte-compiled first (`common.compile_reader`), as an installed copy's are.
 Then its peak RSS is read (VmHWM in /proc: not wait4's, which on Linux also counts the forked
 benchmark process's own memory from before the exec) and `q` quits it. The minimal app is a few Static widgets and a
 Footer (the issue's yardstick); the two alternate, `runs` times each, at each store size, and
@@ -35,7 +35,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import ROOT, Record, at_most, free_port, median_spread, record
+from benchmarks.common import (
+    ROOT,
+    Record,
+    at_most,
+    compile_reader,
+    free_port,
+    median_spread,
+    record,
+)
 from benchmarks.search import _store
 
 SIZES = (25_000, 250_000)
@@ -160,17 +168,6 @@ def _wait(proc: subprocess.Popen[bytes], grace: float = 5.0) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
-
-
-def compile_reader() -> None:
-    """Byte-compile tidings' modules, as installing it does (Textual, the minimal app's
-    library, comes compiled from its wheel). The checkout is installed in editable mode, and
-    with PYTHONDONTWRITEBYTECODE set no run ever writes the cache: every start compiled each
-    module from source again (callgrind: 570 M instructions, two thirds of the minimal app's
-    imports), which a person's installed tidings never does."""
-    import compileall
-
-    compileall.compile_dir(ROOT / "reader", quiet=1)
 
 
 def paint_home(items: int, seed: int = 5) -> Path:
