@@ -15,7 +15,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from reader.models import ParsedFeed, ParsedItem
-from reader.searchtext import ascii_words, body_text, index_form
+from reader.searchtext import ascii_words, body_text, cjk_split, form_of, index_form
 
 INITIAL = "\ue001"  # marks an initials token in the index (feed tokens have \ue000)
 _WORD = re.compile(r"[^\W_]+")  # the words unicode61 sees in "state-of-the-art" (near enough)
@@ -32,48 +32,97 @@ def index_title(text: str | None) -> str:
 
 
 @lru_cache(maxsize=4)  # the triggers want an entry's body twice: its column and its initials
+def stored_body(summary: str | None, content: str | None, kind: str | None,
+                full_text: str | None) -> str:  # fmt: skip
+    """An item's searchable body (searchtext.body_text) from its stored columns."""
+    return body_text(summary, content, kind, full_text)
+
+
 def index_body(summary: str | None, content: str | None, kind: str | None,
                full_text: str | None) -> str:  # fmt: skip
     """A body's index text (the SQL function tidings_index_body)."""
-    return index_form(body_text(summary, content, kind, full_text))
+    return index_form(stored_body(summary, content, kind, full_text))
 
 
-def initials(*forms: str, words: set[bytes] | None = None) -> str:
-    """The initials column of an entry whose columns hold `forms` (index texts, where a CJK
-    run is its bigrams: the first characters of its words are all its CJK characters, and no
-    CJK word is longer than two): a token per first letter, per first two and three letters
-    of longer words, per CJK character. Sorted: a contentless entry is removed by giving FTS5
-    the same tokens in the same order. ~60 µs an English story, ~100 µs a Chinese one
-    (splitting the text is most of it), so the parser processes compute it. Text of ASCII
-    alone takes a shorter way to the same answer: its searchtext.ascii_words (`words`, when
-    they are at hand: the rules' matchers read them too)."""
-    joined = " ".join(forms)
-    if joined.isascii():
-        plain = ascii_words(joined) if words is None else words
-        starts = {w[:1] for w in plain}
-        for n in PREFIXES:
-            starts.update(w[:n] for w in plain if len(w) > n)
-        return " ".join(sorted(INITIAL + c.decode() for c in starts))
-    split = set(joined.lower().split())
+def initials(*texts: str, words: set[bytes] | None = None) -> str:
+    """The initials column of an entry whose columns are the index forms of `texts` (plain
+    text: title, author, body): a token per first letter, per first two and three letters of
+    longer words (unicode61's words of the lower-cased text, near enough: runs of letters and
+    digits), per CJK character. Sorted: a contentless entry is removed by giving FTS5 the same
+    tokens in the same order. `words`: the text's searchtext.ascii_words when it is ASCII alone
+    and they are at hand (the rules' matchers read them too)."""
+    return split_initials([cjk_split(t) for t in texts], words)
+
+
+def split_initials(texts: list[list[str]], words: set[bytes] | None = None) -> str:
+    """`initials` of texts split by searchtext.cjk_split. Read from the plain text, not the
+    index form: in that form a CJK run is its bigrams, whose first characters are all the run's
+    characters (and no bigram is longer than two), so the CJK tokens are the text's CJK
+    characters that are letters; the other words are those of the text with its CJK runs taken
+    out (tests/core/test_initials.py compares this with the tokens of the index form's words,
+    as they were first made). Every token has the same mark in front, so the marks are added
+    when the tokens are joined, in sorted order."""
+    if all(len(parts) == 1 for parts in texts):
+        joined = " ".join(parts[0] for parts in texts)
+        if joined.isascii():
+            return _joined(_ascii_tokens(ascii_words(joined) if words is None else words))
+    else:
+        joined = " ".join(" ".join(parts[0::2]) for parts in texts)  # runs stay word breaks
+    chars = set("".join(["".join(parts[1::2]) for parts in texts]))
+    if not "".join(chars).isalnum():  # an unassigned code point in a CJK block
+        chars = {c for c in chars if c.isalnum()}
+    rest = joined.lower()  # CJK characters have no case (the test checks)
+    if rest.isascii():
+        return _joined(chars | _ascii_tokens(ascii_words(rest)))
+    split = set(rest.split())
     found = [w for w in split if w.isalnum()]
     odd = [w for w in split if not w.isalnum()]  # "(storm", "state-of-the-art"
     if odd:
         found += _WORD.findall(" ".join(odd))
-    tokens = {w[0] for w in found}
+    chars.update(w[0] for w in found)
     for n in PREFIXES:
-        tokens.update(w[:n] for w in found if len(w) > n)
-    return " ".join(sorted(INITIAL + c for c in tokens))
+        chars.update(w[:n] for w in found if len(w) > n)
+    return _joined(chars)
+
+
+def _joined(prefixes: set[str]) -> str:
+    """The initials column of these prefixes: their tokens, sorted."""
+    if not prefixes:
+        return ""
+    return INITIAL + _NEXT.join(sorted(prefixes))
+
+
+_NEXT = " " + INITIAL
+_PREFIXES: dict[bytes, tuple[str, ...]] = {}  # an ASCII word -> its prefixes with tokens
+_PREFIXES_MAX = 50_000  # words remembered (~12 MB at most); then forgotten all at once
+
+
+def _ascii_tokens(words: set[bytes]) -> set[str]:
+    """The prefixes of these ASCII words that have initials tokens. Each word's are remembered:
+    a language's common words recur in every story, and the union of remembered tuples is made
+    in C (an English story's ~40 distinct words took ~25 µs of Python loops)."""
+    global _PREFIXES
+    known = _PREFIXES  # never emptied (another thread may be reading it): replaced when full
+    if len(known) > _PREFIXES_MAX:
+        known = _PREFIXES = {}
+    for word in words.difference(known):
+        text = word.decode()
+        known[word] = tuple(text[:n] for n in (1, *PREFIXES) if n == 1 or len(text) > n)
+    return set().union(*map(known.__getitem__, words))
 
 
 def index_entry(item: ParsedItem) -> tuple[Entry, set[bytes] | None]:
     """A new item's index entry (it has no full text yet), and the ASCII words of its text when
     it is ASCII alone (searchtext.ascii_words: the initials are made of them, and the rules'
     matchers read them too)."""
-    title, author = index_title(item.title), index_title(item.author)
-    body = index_body(item.summary, item.content, item.content_type, None)
-    joined = f"{title} {author} {body}"
-    words = ascii_words(joined) if joined.isascii() else None
-    return (title, author, body, initials(title, author, body, words=words)), words
+    text = body_text(item.summary, item.content, item.content_type, None)
+    texts = [cjk_split(item.title or ""), cjk_split(item.author or ""), cjk_split(text)]
+    words = None
+    if all(len(parts) == 1 for parts in texts):
+        joined = f"{texts[0][0]} {texts[1][0]} {text}"
+        words = ascii_words(joined) if joined.isascii() else None
+    title, author, body = map(form_of, texts)
+    return (title, author, body, split_initials(texts, words)), words
 
 
 def item_index(item: ParsedItem) -> Entry:

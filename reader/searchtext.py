@@ -28,9 +28,10 @@ CJK = (
     "\ua960-\ua97f\uac00-\ud7a3\ud7b0-\ud7ff\uf900-\ufaff\uff66-\uff9f"
     "\U0001b000-\U0001b16f\U00020000-\U0003134f"
 )
-_CJK_RUN = re.compile(f"([{CJK}]+)")
+CJK_RUN = re.compile(f"([{CJK}]+)")
 _WORDY = re.compile(r"[^\W_]")  # a character unicode61 keeps in a token (near enough)
 _SEP = "\x1f"  # never in a CJK run; a separator to unicode61
+PARAGRAPHS_MAX = 500_000  # characters: well inside every bound of the renderer (render.py)
 
 
 def shown_text(markup: str, content_type: str = "html") -> str:
@@ -41,11 +42,50 @@ def shown_text(markup: str, content_type: str = "html") -> str:
     values, comments) is never searchable; what it shows always is."""
     if not markup:
         return ""
+    if content_type != "text":
+        text = _paragraphs_text(markup)
+        if text is not None:
+            return text
     from reader.articles.article import document_text  # the renderer loads with the first text
     from reader.articles.render import html_to_blocks, text_to_blocks
 
     doc = text_to_blocks(markup) if content_type == "text" else html_to_blocks(markup)
     return normalize(document_text(doc, words=True))
+
+
+def _paragraphs_text(markup: str) -> str | None:
+    """`shown_text` of HTML made of nothing but paragraphs of text (`<p>` without attributes,
+    no other tag, no entity: what many feeds send), or of text without markup, read without
+    parsing it: each paragraph as the renderer's shortcut for a text-only block makes it
+    (render.py, `_Builder.leaf` and `_plain`: line ends read as the parser reads them,
+    `display`, `normalize`, whitespace folded), joined as `document_text` joins paragraphs.
+    None for any other markup. Checked with string methods (a regex looks at every character
+    in Python's loop: slower than parsing). The renderer takes ~50 µs for a feed story of six
+    paragraphs, this ~10 (tests/core/test_search_shown.py checks that both give the same text)."""
+    if len(markup) > PARAGRAPHS_MAX or "&" in markup or "\ufeff" in markup:
+        return None
+    if "<" not in markup:
+        pieces = [markup]
+    else:
+        pieces = markup.split("</p>")
+        if pieces.pop().strip(" \t\n") or markup.count("<") != 2 * len(pieces):
+            return None  # text after the last paragraph, or a tag other than <p> and </p>
+        for n, piece in enumerate(pieces):
+            start = piece.find("<p>")
+            if start < 0 or piece[:start].strip(" \t\n"):
+                return None
+            pieces[n] = piece[start + 3 :]
+    from reader.articles.frames import collapse
+    from reader.textsafe import display, storable
+
+    parts = []
+    for raw in pieces:
+        if "\r" in raw:
+            raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+        text = collapse(normalize(display(storable(raw)))).strip(" \n").strip()
+        if text:
+            parts.append(text)
+    return normalize("\n\n".join(parts))
 
 
 def body_text(summary: str | None, content: str | None, content_type: str | None,
@@ -64,11 +104,18 @@ def body_text(summary: str | None, content: str | None, content_type: str | None
 
 def index_form(text: str) -> str:
     """`text` with every CJK run rewritten as first character, bigrams, last character."""
-    if text.isascii():
-        return text
-    parts = _CJK_RUN.split(text)
+    return form_of(cjk_split(text))
+
+
+def cjk_split(text: str) -> list[str]:
+    """`text` split around its CJK runs: [text, run, text, ..., text] ([text]: it has none)."""
+    return [text] if text.isascii() else CJK_RUN.split(text)
+
+
+def form_of(parts: list[str]) -> str:
+    """`index_form` of the text that `cjk_split` gave `parts` of."""
     if len(parts) == 1:
-        return text
+        return parts[0]
     # All runs at once, in C: interleave the code points of "|run1|run2|" with themselves
     # shifted by one and a space, giving "|a ab bc c| |d de e|"; split at "|" for the runs.
     joined = _SEP + _SEP.join(parts[1::2]) + _SEP
@@ -78,8 +125,9 @@ def index_form(text: str) -> str:
     out = array("I", [0x20]) * (3 * pairs)
     out[0::3] = points[:pairs]
     out[1::3] = points[1:]
-    parts[1::2] = out.tobytes().decode("utf-32-le").split(_SEP)[1::2]
-    return " ".join(parts)
+    grams = parts[:]
+    grams[1::2] = out.tobytes().decode("utf-32-le").split(_SEP)[1::2]
+    return " ".join(grams)
 
 
 # ASCII letters and digits (upper case lowered), every other byte a space
@@ -107,7 +155,7 @@ def query_form(text: str) -> tuple[str, bool]:
     before (after) it in the phrase, as the indexed run has them there. A lone CJK character
     has no bigram of its own: it is searched as a prefix (True).
     """
-    parts = _CJK_RUN.split(text)
+    parts = CJK_RUN.split(text)
     if len(parts) == 1:
         return text, False
     runs = len(parts) // 2

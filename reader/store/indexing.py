@@ -51,7 +51,8 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from reader.indextext import INITIAL, index_body, index_title, initials, item_index
+from reader.indextext import INITIAL, index_title, initials, item_index, stored_body
+from reader.indextext import index_body as index_body  # the SQL function's (connect.py)
 from reader.models import ParsedItem
 from reader.searchtext import body_text, index_form
 from reader.store.items import insert_rows
@@ -71,8 +72,7 @@ def feed_token(feed_id: int) -> str:
 def initials_of(title: str | None, author: str | None, summary: str | None,
                 content: str | None, kind: str | None, full_text: str | None) -> str:  # fmt: skip
     """`initials` of an item's stored columns (the SQL function tidings_initials)."""
-    return initials(index_title(title), index_title(author),
-                    index_body(summary, content, kind, full_text))  # fmt: skip
+    return initials(title or "", author or "", stored_body(summary, content, kind, full_text))
 
 
 def initial_token(prefix: str) -> str:
@@ -211,10 +211,9 @@ def index_pending(conn: sqlite3.Connection, limit: int) -> int:
     entries: list[IndexRow] = []
     for r in rows:
         if r[1] is not None:
-            title, author = index_title(r[2]), index_title(r[3])
-            body = index_form(body_text(r[5], r[6], r[7], r[8]))
-            entries.append((r[1], title, author, body, feed_token(r[4]),
-                            initials(title, author, body)))  # fmt: skip
+            text = body_text(r[5], r[6], r[7], r[8])
+            entries.append((r[1], index_title(r[2]), index_title(r[3]), index_form(text),
+                            feed_token(r[4]), initials(r[2] or "", r[3] or "", text)))  # fmt: skip
     _insert(conn, entries)
     conn.executemany("DELETE FROM search_pending WHERE item_id = ?", [(r[0],) for r in rows])
     return len(rows)

@@ -16,9 +16,10 @@ from reader.articles.article import document_text, story_document
 from reader.articles.htmltree import parse_html
 from reader.articles.render import _Builder, html_to_blocks, to_text
 from reader.models import Item, ParsedFeed, ParsedItem
-from reader.searchtext import body_text
+from reader.searchtext import _paragraphs_text, body_text, shown_text
 from reader.store.db import Store
 from reader.store.schema import LATEST, MIGRATIONS
+from reader.textnorm import normalize
 
 NOW = int(time.time())
 
@@ -170,3 +171,56 @@ def test_the_builders_shortcut_for_text_only_blocks_changes_nothing(markup: str)
     slow.shortcut = False
     expected = slow.walk(root) if root is not None else html_to_blocks("")
     assert html_to_blocks(markup) == expected
+
+
+def _rendered(markup: str) -> str:
+    """The search text of `markup` the long way: rendered to blocks, then back to text."""
+    return normalize(document_text(html_to_blocks(markup), words=True))
+
+
+paragraph_text = markup_free | st.lists(
+    st.sampled_from(["Harbor", " ", "\n", "\r", "\r\n", "\t", "咸宁", "禁毒", "。", "é",
+                     "e\u0301", "\u00ad", "\u200b", "\u3000", "\u00a0", "\x00", "\x1b[1m", ">",
+                     "\u202e", "Ⅻ", "ﾃ", "\x7f"]),
+    max_size=12,
+).map("".join)  # fmt: skip
+separator = st.sampled_from(["", " ", "\n", "\t", " \n\t "])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(separator, paragraph_text), max_size=6), separator)
+def test_paragraphs_of_text_are_read_as_the_renderer_reads_them(
+    paragraphs: list[tuple[str, str]], tail: str
+) -> None:
+    """Feed HTML of paragraphs of text alone is read without parsing (searchtext's shortcut):
+    the same text as rendering it to blocks and back."""
+    markup = "".join(f"{gap}<p>{text}</p>" for gap, text in paragraphs) + tail
+    fast = _paragraphs_text(markup)
+    if "\ufeff" in markup:
+        assert fast is None
+        return
+    assert fast is not None
+    assert fast == _rendered(markup)
+    assert shown_text(markup) == fast
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_markup(), max_size=5).map("".join))
+def test_the_paragraphs_shortcut_takes_nothing_else(markup: str) -> None:
+    """Any other markup (other tags, attributes, entities) is rendered: the shortcut says None,
+    or the same text when it does read it."""
+    fast = _paragraphs_text(markup)
+    assert fast is None or fast == _rendered(markup)
+
+
+def test_the_paragraphs_shortcut_in_english_and_chinese() -> None:
+    english = "<p>The  harbour\n opens.</p>\n<p> Storm\tdamage </p><p></p>"
+    chinese = "<p>咸宁市严厉禁毒，\n温情戒毒。</p> <p>全民拒毒</p>"
+    assert _paragraphs_text(english) == "The harbour opens.\n\nStorm damage" == _rendered(english)
+    assert (
+        _paragraphs_text(chinese) == "咸宁市严厉禁毒，温情戒毒。\n\n全民拒毒" == _rendered(chinese)
+    )
+    assert _paragraphs_text("Plain summary, no markup") == "Plain summary, no markup"
+    for other in ("<p>a &amp; b</p>", "<p class='x'>a</p>", "<p>a</p>b", "<p>a <b>b</b></p>",
+                  "<div>a</div>", "<p>a</p></p>", "<P>a</P>", "<p>a"):  # fmt: skip
+        assert _paragraphs_text(other) is None, other
