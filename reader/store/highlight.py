@@ -23,30 +23,40 @@ _SCAN = 20_000  # characters of a body searched for the snippet's matches (then 
 _ELLIPSIS = "…"
 
 
-def _variants() -> dict[str, str]:
-    """For each ASCII letter, a regex class of the Latin letters that fold to it (é, è, ê...)."""
-    found: dict[str, set[str]] = {}
+def _folds() -> dict[str, str]:
+    """Each Latin letter with a diacritic (é, È; not ł) as the ASCII letter it folds to."""
+    found: dict[str, str] = {}
     for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
         char = chr(code)
         base = "".join(
             c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
         )
         if len(base) == 1 and base.isascii() and base.isalpha():
-            found.setdefault(base.lower(), set()).add(char.lower())
-    return {k: "[" + k + "".join(sorted(v)) + "]" for k, v in found.items()}
+            found[char] = base.lower()
+    return found
 
 
-_VARIANTS = _variants()
+_FOLDS = _folds()
+_ACCENTED = re.compile("[" + "".join(sorted(_FOLDS)) + "]")
+
+
+def _fold_one(match: re.Match[str]) -> str:
+    return _FOLDS[match[0]]
+
+
+def _folded(text: str) -> str:
+    """`text` in lower case with its accented Latin letters as plain ones, one character for
+    one (so offsets in it are offsets in `text`: of the lower-case mappings only İ's is longer,
+    and it is folded first). A substitution per accented letter: a story has a few (translate()
+    looks up every character, 40 times slower). Matching on this text, the patterns are plain
+    strings: re.IGNORECASE tried them at every position."""
+    return _ACCENTED.sub(_fold_one, text).lower()
 
 
 def fold(text: str) -> str:
     """`text` lower-cased without diacritics (for query words: short strings)."""
     base = unicodedata.normalize("NFKD", text)
     return "".join(c for c in base if not unicodedata.combining(c)).lower()
-
-
-def _unit_pattern(unit: str) -> str:
-    return "".join(_VARIANTS.get(c, re.escape(c)) for c in unit)
 
 
 @dataclass(frozen=True)
@@ -65,7 +75,7 @@ def _word(term: Term) -> _Word | None:
     units = _UNIT.findall(fold(term.text))
     if not units:
         return None
-    pattern = r"[\W_]*".join(_unit_pattern(unit) for unit in units)
+    pattern = r"[\W_]*".join(re.escape(unit) for unit in units)
     first, last = (not _CJK_CHAR.match(units[0])), (not _CJK_CHAR.match(units[-1]))
     return _Word(pattern, first, last, term.prefix and last)
 
@@ -86,14 +96,14 @@ class Highlighter:
         self._words = sorted(words.values(), key=lambda w: len(w.pattern), reverse=True)
         self._words = self._words[:MAX_TERMS]  # longest first; hundreds would compile slowly
         alternatives = "|".join(f"(?P<w{i}>{w.pattern})" for i, w in enumerate(self._words))
-        self._regex = re.compile(alternatives, re.I) if self._words else None
+        self._regex = re.compile(alternatives) if self._words else None
 
     def spans(self, text: str, limit: int = 64) -> list[Span]:
         """Where the words occur in `text` (at most `limit` places, in order)."""
         if self._regex is None or not text:
             return []
         found: list[Span] = []
-        for match in self._regex.finditer(text, 0, _SCAN):
+        for match in self._regex.finditer(_folded(text[:_SCAN]), 0, _SCAN):
             span = self._checked(text, match)
             if span is not None:
                 found.append(span)
@@ -124,7 +134,7 @@ class Highlighter:
         most = len(self._words)  # a window holding every word cannot be bettered
         spans = self.spans(body, 32 if most > 1 else 1)
         if not spans and self._regex is not None and len(body) > _SCAN:
-            later = self._regex.search(body, _SCAN)
+            later = self._regex.search(_folded(body), _SCAN)
             spans = [later.span()] if later else []
         # sanitise a window of the raw text, not a whole long article
         raw = max(0, _best(body, spans, width, most) - width) if spans else 0

@@ -31,7 +31,7 @@ from reader.store.highlight import Highlighter
 from reader.store.indexing import feed_token, initial_token, key_of_time, pending, spill
 from reader.store.items import headlines_for
 from reader.store.query import Query, Term, parse
-from reader.store.searchpage import Plan, bodies, count, count_sql, page
+from reader.store.searchpage import Plan, Titled, bodies, count, count_sql, page
 
 _TOKEN = re.compile(r"[^\W_]+")  # near enough to what unicode61 calls a token
 _LETTERS = re.compile(f"[^\\W_{CJK}]")  # as a prefix, searched by its initials token
@@ -101,7 +101,7 @@ class _Compiled:
 
     match: str
     rank: str | None
-    titled: str | None
+    titled: Titled | None
 
 
 def _term(conn: sqlite3.Connection, term: Term) -> _Compiled | None:
@@ -116,10 +116,14 @@ def _term(conn: sqlite3.Connection, term: Term) -> _Compiled | None:
         return _Compiled(f"({short}{either}" if feeds else short, None, None)
     if fts.endswith("*"):  # a prefix: scoring it, or finding it in headlines, merges every
         return _Compiled(f"({fts}{either}" if feeds else fts, None, None)  # word it starts
-    key = key_phrase(term) or fts
+    key = key_phrase(term)
+    titled = Titled(f"title : {fts}")
+    if key and not _HANZI.search(term.text):  # a bigram says too little (全国: 1 story in 4)
+        titled = Titled(f"title : {key}", term)
+    key = key or fts
     if feeds:
-        return _Compiled(f"({fts}{either}", f"({key}{either}", f"title : {fts}")
-    return _Compiled(fts, key, f"title : {fts}")
+        return _Compiled(f"({fts}{either}", f"({key}{either}", titled)
+    return _Compiled(fts, key, titled)
 
 
 def _feed_ids(conn: sqlite3.Connection, names: Sequence[str], tags: Sequence[str]) -> set[int]:

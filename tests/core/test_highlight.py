@@ -19,6 +19,14 @@ def test_words_on_boundaries_even_against_chinese() -> None:
     assert marked("café", "CAFE cafés Café") == ["CAFE", "Café"]
 
 
+def test_text_is_folded_one_character_for_one() -> None:
+    # İ lower-cases to two characters: the spans after it must still point at the match
+    assert marked("zurich", "İİ Zürich, ZÜRICH and zurich") == ["Zürich", "ZÜRICH", "zurich"]
+    assert marked("Kraków", "İstanbul to KRAKOW via Kraków") == ["KRAKOW", "Kraków"]
+    assert marked("москва", "МОСКВА и Москва") == ["МОСКВА", "Москва"]  # case, not only Latin
+    assert marked('"hôtel de ville"', "L'Hotel-de-Ville brûle") == ["Hotel-de-Ville"]
+
+
 def test_a_prefix_runs_to_the_end_of_its_word_but_not_into_chinese() -> None:
     assert marked("elect*", "elections中国 elect unelected") == ["elections", "elect"]
 

@@ -103,6 +103,23 @@ def test_an_estimate_while_the_count_runs_then_the_count(
         assert store.search("calm storm", exact=False).total == 0
 
 
+def test_keys_in_a_range_are_counted_from_whichever_side_is_shorter(tmp_path: Path) -> None:
+    from reader.store import searchpage
+
+    with Store.open(tmp_path / "t.db") as store:
+        feed, _ = store.add_feed("https://e.org/f")
+        items = [item(f"n{n}", f"Rain {n}", "<p>rain</p>", age=n * n) for n in range(40)]
+        store.store_parsed(feed.id, ParsedFeed("F", "", tuple(items), "rss20"), now=NOW)
+        keys = [r[0] for r in store.conn.execute("SELECT key FROM search_keys ORDER BY key")]
+        bounds = [None, keys[0], keys[1], keys[5], keys[20], keys[-2], keys[-1], keys[-1] + 1]
+        for low in bounds:
+            for high in bounds:
+                inside = [
+                    k for k in keys if (low is None or k >= low) and (high is None or k < high)
+                ]
+                assert searchpage._indexed(store.conn, low, high) == len(inside), (low, high)
+
+
 def test_keys_stay_unique_and_in_date_order_when_many_items_share_a_second(
     tmp_path: Path,
 ) -> None:

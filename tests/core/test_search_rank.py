@@ -115,3 +115,26 @@ def test_closing_the_store_stops_the_counter(store: Store) -> None:
     store.search("interest", limit=1)  # starts the worker and its connection
     store.close()
     assert store._counter._pool is None and store._counter._conn is None
+
+
+def test_a_phrase_counts_in_a_headline_only_as_a_phrase(tmp_path: Path) -> None:
+    # "apart" is newer and denser, and its headline holds both words (the key token too), but
+    # not as the phrase: only "together" is a headline match
+    s = Store.open(tmp_path / "p.db")
+    feed, _ = s.add_feed("https://wire.example.org/feed", title="Wire")
+    long = FILLER * 4
+    stories = {"apart": ("Police chief said little", "Police said so. Police said it.", 1),
+               "together": ("Police said to act", long + "Police said more.", 30),
+               "zh-apart": ("禁毒全国", "全国禁毒。全国禁毒工作。", 2),
+               "zh-together": ("全国禁毒宣传周", long + "全国禁毒。", 40)}  # fmt: skip
+    stories |= {
+        f"body{n}": (f"Report {n}", "Police said nothing. 全国禁毒", 5 + n) for n in range(5)
+    }
+    items = [item(k, title, f"<p>{body}</p>", age) for k, (title, body, age) in stories.items()]
+    s.store_parsed(feed.id, ParsedFeed("Wire", "", tuple(items), "rss20"), now=NOW)
+    try:
+        assert keys(s, '"police said"')[0] == "together"
+        assert keys(s, "全国禁毒")[0] == "zh-together"
+        assert keys(s, '"police said" sort:date')[0] == "apart"
+    finally:
+        s.close()
