@@ -15,8 +15,10 @@ from reader.config import Config
 from reader.store.db import Store
 from reader.ui import loaders
 from reader.ui.app import ReaderApp
+from reader.ui.control.searching import matches_text
 from reader.ui.screens.main import MainScreen
 from reader.ui.sources import Kind, search_source
+from reader.ui.widgets.searchbar import HINT
 from tests.ui.conftest import settle, until
 from tests.ui.fixtures import make_app
 from tests.ui.test_flow import FakeService
@@ -64,6 +66,16 @@ async def type_query(pilot: Pilot[Any], text: str) -> None:
     assert isinstance(screen, MainScreen)
     await pilot.press(*text)
     await until(pilot, listed(screen, text), f"the hits of {text!r}")
+
+
+async def searched(pilot: Pilot[Any], query: str) -> MainScreen:
+    """The reader started, the bar opened and `query` typed: its hits listed."""
+    await settle(pilot)
+    await open_search(pilot)
+    await type_query(pilot, query)
+    screen = pilot.app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
 
 
 async def test_search_as_you_type_and_back(app_factory: Factory) -> None:
@@ -118,15 +130,35 @@ async def test_hits_page_in_as_the_list_scrolls(
     monkeypatch.setattr(loaders, "PAGE", 3)
     app = app_factory()
     async with app.run_test(size=(140, 40)) as pilot:
-        await settle(pilot)
-        screen = main(app)
-        await open_search(pilot)
-        await type_query(pilot, "is:unread")
+        screen = await searched(pilot, "is:unread")
         # three pages, asked for as they came on screen: the later ones after a frame or two
         await until(pilot, lambda: len(screen.headlines.ids) >= 9, "the hits' later pages")
         assert len(screen.headlines.ids) == 9
         assert screen.search.total == 9 and screen.headlines.more == 0
         assert len(set(screen.headlines.ids)) == 9
+
+
+async def test_new_hits_repaint_the_list_without_laying_the_screen_out(
+    app_factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each new list of hits (many, Chinese, none, the empty bar), its count and its later
+    pages repaint the list and the bar's line only: a layout would reflow every widget and
+    repaint most of the screen for each query typed."""
+    monkeypatch.setattr(loaders, "PAGE", 3)
+    app = app_factory()
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await searched(pilot, "tidings")
+        layouts: list[object] = []
+        screen.screen_layout_refresh_signal.subscribe(screen, layouts.append, immediate=True)
+        for query, hits in (("is:unread", 9), ("新闻", 3), ("xqzvj", 0), ("tidings", 3)):
+            screen.search.run(query)
+            await until(pilot, listed(screen, query), f"the hits of {query!r}")
+            shown = lambda: len(screen.headlines.ids) == hits  # noqa: B023, E731
+            await until(pilot, shown, f"all {hits} hits of {query!r} listed")
+            assert info(screen).startswith(matches_text(hits))
+        screen.search.run("")
+        await until(pilot, lambda: not screen.headlines.ids and info(screen) == HINT, "no hits")
+        assert layouts == []
 
 
 async def test_saved_searches(store: Store, tmp_path: Path) -> None:

@@ -48,6 +48,7 @@ class Lists:
         self.feeds_requested = False  # the first feed load goes with the first headlines
         self.started = False  # the first feeds are in (the welcome and the refresh went)
         self._select_url = ""  # a feed to move to once the feeds are read again
+        self._title: str | None = None  # the headline pane's title
 
     # ---- loading ------------------------------------------------------------------------
     def load_feeds(self) -> None:
@@ -256,7 +257,9 @@ class Lists:
         elif source.kind in (Kind.ALL, Kind.UNREAD):
             parts.append(f"{screen.totals.unread:,} unread")
         screen.status.place = " · ".join(parts)
-        screen.headlines.border_title = Content(parts[0])  # a feed title: never markup
+        if parts[0] != self._title:  # a new title repaints the whole list: only when it changed
+            self._title = parts[0]
+            screen.headlines.border_title = Content(parts[0])  # a feed title: never markup
 
     # ---- the next unread story ----------------------------------------------------------
     def jump(self, forward: bool) -> None:

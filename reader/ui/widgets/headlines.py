@@ -174,9 +174,11 @@ class HeadlineList(VirtualList):
         self._snippets.update(snippets)
         self.more, self._pending = more, False
         span = span_of(fresh)
+        width = self.date_width
         if span:  # a later page's older dates widen the column (it never narrows)
             self.date_width = max(self.date_width, self.dates.width_for(*span))
-        self.set_row_count(len(self.ids))
+        below = self.visible_rows.stop < len(self.ids) - len(fresh)  # the new rows: off screen
+        self.set_row_count(len(self.ids), repaint=self.date_width != width or not below)
 
     def add_rows(self, generation: int, rows: Sequence[Headline]) -> None:
         """Rows fetched for list `generation` (rows for an older list are dropped)."""

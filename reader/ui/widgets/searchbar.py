@@ -58,6 +58,7 @@ class SearchBar(Horizontal):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._timer: Timer | None = None
+        self._info = HINT
 
     def compose(self) -> ComposeResult:
         """The prompt, the input and the info line."""
@@ -88,7 +89,10 @@ class SearchBar(Horizontal):
         """Say how the search went (an error shows as one line in the error colour; nothing
         to say: the keys of the bar)."""
         info = self.query_one("#search-info", Static)
-        info.update(Content(text or HINT))
+        shown = text or HINT
+        if shown != self._info:  # its width is fixed: the new text repaints this line only
+            self._info = shown
+            info.update(Content(shown), layout=False)
         info.set_class(error, "-error")
 
     def _stop_timer(self) -> None:

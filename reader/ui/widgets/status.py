@@ -1,5 +1,8 @@
 """The status line: where you are on the left, what the background refresh is doing on the
-right (`refreshing 123/500 · 3 failed`)."""
+right (`refreshing 123/500 · 3 failed`).
+
+A new text repaints its own line only: the place is as wide as the room left (no layout), the
+activity is laid out again only when its width changes (a layout reflows the whole screen)."""
 
 from __future__ import annotations
 
@@ -23,8 +26,10 @@ class StatusLine(Horizontal):
 
     def watch_place(self, value: str) -> None:
         """Show the new place."""
-        self.query_one("#status-place", Static).update(Content(value))
+        self.query_one("#status-place", Static).update(Content(value), layout=False)
 
-    def watch_activity(self, value: str) -> None:
+    def watch_activity(self, old: str, value: str) -> None:
         """Show the new activity."""
-        self.query_one("#status-activity", Static).update(Content(value))
+        text = Content(value)
+        layout = text.cell_length != Content(old).cell_length
+        self.query_one("#status-activity", Static).update(text, layout=layout)

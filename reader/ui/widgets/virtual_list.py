@@ -15,10 +15,11 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from reader.ui import keys
 
@@ -36,18 +37,38 @@ class VirtualList(ScrollView, can_focus=True):
         self._count = 0
         self._height = 1  # lines per row
         self.empty_text = ""  # shown when there are no rows: what to do about it
+        self._paint: tuple[Style, Style, int] | None = None  # while render_lines runs
 
     @property
     def row_count(self) -> int:
         """How many rows the list has."""
         return self._count
 
-    def set_row_count(self, count: int) -> None:
-        """Change the number of rows (the cursor is kept inside them)."""
+    def set_row_count(self, count: int, repaint: bool = True) -> None:
+        """Change the number of rows (the cursor is kept inside them); `repaint`: False when
+        the rows on screen stay as they were (rows added below them)."""
         self._count = count
-        self.virtual_size = Size(0, count * self._height)
+        self._set_virtual_height(count * self._height)
         self.set_reactive(VirtualList.cursor, self.validate_cursor(self.cursor))
-        self.refresh()
+        if repaint:
+            self.refresh()
+
+    def _set_virtual_height(self, height: int) -> None:
+        """The scrollable height. Setting `virtual_size` lays the whole screen out again; when
+        the scrollbar neither comes nor goes, only the scrollbar's thumb changes: it alone is
+        told (the next layout, if any, finds the same sizes)."""
+        size = Size(0, height)
+        if size == self.virtual_size:
+            return
+        view = self.scrollable_content_region.height
+        overflow = self.styles.overflow_y
+        wanted = overflow == "scroll" or (overflow == "auto" and height > view)
+        if not view or wanted != self.show_vertical_scrollbar:
+            self.virtual_size = size
+            return
+        self.set_reactive(Widget.virtual_size, size)
+        if wanted:
+            self.vertical_scrollbar.window_virtual_size = height
 
     @property
     def row_height(self) -> int:
@@ -109,21 +130,33 @@ class VirtualList(ScrollView, can_focus=True):
         return range(top // self._height, min(self._count, last))
 
     # ---- rendering ----------------------------------------------------------------------
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The lines in `crop`: the widget's style, the cursor's and the width are worked out
+        once for them all (each costs a walk up the DOM)."""
+        self._paint = self._paint_styles()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint = None
+
+    def _paint_styles(self) -> tuple[Style, Style, int]:
+        return self.rich_style, self.cursor_style(), self.scrollable_content_region.width
+
     def render_line(self, y: int) -> Strip:
         """One screen line: a row's line, or blank below the last row."""
+        base, cursor, width = self._paint or self._paint_styles()
         index, part = divmod(int(self.scroll_y) + y, self._height)
-        width = self.scrollable_content_region.width
         if self._count == 0 and self.empty_text and y == 1 and width > 0:
-            hint = Text(" " + self.empty_text, style=self.rich_style, no_wrap=True, end="")
+            hint = Text(" " + self.empty_text, style=base, no_wrap=True, end="")
             hint.truncate(width, overflow="ellipsis", pad=True)
             return Strip(Segment.simplify(list(hint.render(self.app.console))), width)
         if index >= self._count or width <= 0:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, base)
         text = self.render_row(index, width) if part == 0 else self.render_more(index, width, part)
         text.truncate(width, overflow="ellipsis", pad=True)
-        text.stylize_before(self.rich_style)
+        text.stylize_before(base)
         if index == self.cursor:
-            text.stylize(self.cursor_style())
+            text.stylize(cursor)
         segments = list(text.render(self.app.console))
         return Strip(Segment.simplify(segments), width)
 
