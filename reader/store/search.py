@@ -45,19 +45,26 @@ FEED_LIST = 64  # feed: and tag: lists up to this long are matched inside the in
 # ---- compiling a Query --------------------------------------------------------------------
 
 
+def token_phrases(term: Term) -> list[str]:
+    """The phrases of a term's single tokens, in order (a prefix's last one as a prefix), or
+    [] when the term is one token already."""
+    if not has_words(term.text):
+        return []
+    text, prefix = query_form(term.text)
+    tokens: list[str] = _TOKEN.findall(text)
+    if len(tokens) < 2:
+        return []
+    last = prefix or term.prefix
+    return ['"' + t + '"' + (" *" if last and n == len(tokens) - 1 else "")
+            for n, t in enumerate(tokens)]  # fmt: skip
+
+
 def key_phrase(term: Term) -> str | None:
     """The phrase of a term's most telling single token (its longest, the first of equals), for
     ranking: every item holding the term holds it, and FTS5 scores it without first walking
     every match of a whole phrase (see `Plan.rank`). None when the term is one token already."""
-    if not has_words(term.text):
-        return None
-    text, prefix = query_form(term.text)
-    tokens: list[str] = _TOKEN.findall(text)
-    if len(tokens) < 2:
-        return None
-    key = max(tokens, key=len)
-    last = prefix or term.prefix
-    return '"' + key + '"' + (" *" if last and key == tokens[-1] else "")
+    tokens = token_phrases(term)
+    return max(tokens, key=lambda t: len(t.rstrip(" *"))) if tokens else None
 
 
 def phrase(term: Term) -> str | None:
@@ -116,11 +123,8 @@ def _term(conn: sqlite3.Connection, term: Term) -> _Compiled | None:
         return _Compiled(f"({short}{either}" if feeds else short, None, None)
     if fts.endswith("*"):  # a prefix: scoring it, or finding it in headlines, merges every
         return _Compiled(f"({fts}{either}" if feeds else fts, None, None)  # word it starts
-    key = key_phrase(term)
-    titled = Titled(f"title : {fts}")
-    if key and not _HANZI.search(term.text):  # a bigram says too little (全国: 1 story in 4)
-        titled = Titled(f"title : {key}", term)
-    key = key or fts
+    titled = Titled(f"title : {fts}", tuple(token_phrases(term)), term)
+    key = key_phrase(term) or fts
     if feeds:
         return _Compiled(f"({fts}{either}", f"({key}{either}", titled)
     return _Compiled(fts, key, titled)

@@ -22,6 +22,9 @@ from reader.store.query import Term
 RANK_WINDOW = 1000  # relevance ranks the newest this many matches (all, when fewer)
 ESTIMATE_SAMPLE = 250  # matches an estimated total is taken from (two digits are shown)
 RANK_DF = 20_000  # a term in more items than this is left out of bm25 (see `_scored`)
+RANK_SAMPLE = 20_000  # the newest items a term's share is taken from (see `_common`)
+TOKEN_ITEMS, TOKEN_CAP = 5000, 1000  # a phrase's tokens counted in the newest items (`_titled`)
+TITLES_READ = 100  # headlines read for a phrase (see `_titled`)
 
 
 _COLUMNS = {"ID": ("i.id", "k.item_id"), "FEED": ("i.feed_id", "k.feed_id"),
@@ -43,11 +46,12 @@ class Filter:
 @dataclass(frozen=True)
 class Titled:
     """How a free word or phrase is found in the window's headlines: `expression` (FTS5, on the
-    title column) finds those holding it or, for a phrase, its key token (search.key_phrase);
-    those are then read for `phrase` itself, when given. (The phrase on the title column would
-    walk every item holding all its words: 5 ms for "police said" at 250,000 stories.)"""
+    title column). For a phrase of several `tokens`, the headlines holding its rarest token
+    among the newest items are read for the `phrase` instead: the phrase on the title column
+    walks every item holding all its tokens (5 ms for "police said" at 250,000 stories)."""
 
     expression: str
+    tokens: tuple[str, ...] = ()
     phrase: Term | None = None
 
 
@@ -234,17 +238,41 @@ def _ranked(
     items match (counted, or estimated)."""
     if not window:
         return []
-    scores = _scored(conn, plan, window, matches)
+    sample = (0, 0) if plan.plain else _sample(conn)  # a plain query's one term needs none
+    scores = _scored(conn, plan, window, matches, sample)
     boost: dict[int, int] = {}
     for titled in plan.titled:
-        keys = [r[0] for r in _among(conn, "rowid", titled.expression, window, plan)]
-        if titled.phrase is not None and keys:
-            keys = _headlines_holding(conn, keys, titled.phrase)
+        keys = _titled(conn, titled, window, plan)
         for key in keys:
             boost[key] = boost.get(key, 0) + 1
     ranked = [(key, scores.get(key, 0.0)) for key in window]
     ranked.sort(key=lambda r: (-boost.get(r[0], 0), -r[1], -r[0]))
     return ranked
+
+
+def _titled(conn: sqlite3.Connection, titled: Titled, window: list[int], plan: Plan) -> list[int]:
+    """The keys of the window whose headline holds a free word or phrase (see Titled). A
+    phrase's tokens are counted among the newest TOKEN_ITEMS items (up to TOKEN_CAP each): its
+    rarest token finds the headlines to read, unless every token is common there (the window
+    spans few items, and the phrase costs little) or they come together as often as each other
+    (a word's bigrams, ニュース: the phrase costs what its token does)."""
+    if titled.phrase is not None and len(titled.tokens) > 1:
+        start = _newest(conn, TOKEN_ITEMS)
+        seen = {t: _matches_from(conn, t, start, TOKEN_CAP) for t in titled.tokens}
+        rarest = min(titled.tokens, key=lambda t: (seen[t], -len(t)))
+        if seen[rarest] < TOKEN_CAP and seen[rarest] * 10 < max(seen.values()) * 9:
+            keys = [r[0] for r in _among(conn, "rowid", f"title : {rarest}", window, plan)]
+            if len(keys) <= TITLES_READ:
+                return _headlines_holding(conn, keys, titled.phrase) if keys else []
+            window = keys  # a word of many headlines: FTS5 reads them faster
+    return [r[0] for r in _among(conn, "rowid", titled.expression, window, plan)]
+
+
+def _newest(conn: sqlite3.Connection, items: int) -> int:
+    """The lowest key of the newest `items` indexed items (the lowest there is, when fewer)."""
+    sql = "SELECT key FROM search_keys ORDER BY key DESC LIMIT 1 OFFSET ?"
+    row = conn.execute(sql, (items - 1,)).fetchone()
+    return _LOWEST if row is None else int(row[0])
 
 
 def _headlines_holding(conn: sqlite3.Connection, keys: Sequence[int], phrase: Term) -> list[int]:
@@ -258,14 +286,34 @@ def _headlines_holding(conn: sqlite3.Connection, keys: Sequence[int], phrase: Te
     return [key for key, title in rows if marker.spans(title, 1)]
 
 
-def _common(conn: sqlite3.Connection, expression: str) -> bool:
-    """Whether more than RANK_DF items match `expression` (a walk of at most RANK_DF steps)."""
-    sql = "SELECT rowid FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?"
-    return conn.execute(sql, (expression, RANK_DF)).fetchone() is not None
+def _common(conn: sqlite3.Connection, expression: str, sample: tuple[int, int]) -> bool:
+    """Whether more than RANK_DF items match `expression`, judged from its share of the newest
+    RANK_SAMPLE items (see `_sample`: the key they start at, and how many the store holds):
+    a walk of at most RANK_DF * RANK_SAMPLE / N steps (1,600 at 250,000 items) where a count
+    took up to RANK_DF (1.3 ms each). A word common long ago but rare lately is scored; its
+    IDF walk costs what that count would have."""
+    start, indexed = sample
+    cap = RANK_DF * min(RANK_SAMPLE, indexed) // max(1, indexed)
+    return _matches_from(conn, expression, start, cap + 1) > cap
+
+
+def _matches_from(conn: sqlite3.Connection, expression: str, start: int, cap: int) -> int:
+    """How many items with a key from `start` on match `expression`, counted up to `cap`."""
+    sql = "SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ? AND rowid >= ? LIMIT ?)"
+    return int(conn.execute(sql, (expression, start, cap)).fetchone()[0])
+
+
+def _sample(conn: sqlite3.Connection) -> tuple[int, int]:
+    """The lowest key of the newest RANK_SAMPLE indexed items, and how many are indexed."""
+    return _newest(conn, RANK_SAMPLE), _all_indexed(conn)
 
 
 def _scored(
-    conn: sqlite3.Connection, plan: Plan, window: list[int], matches: int
+    conn: sqlite3.Connection,
+    plan: Plan,
+    window: list[int],
+    matches: int,
+    sample: tuple[int, int],
 ) -> dict[int, float]:
     """bm25 of the window's items, scored on the rank terms that are not common.
 
@@ -275,12 +323,12 @@ def _scored(
     than RANK_DF items is left out of the score (its IDF would be at most ln(N / RANK_DF)); a
     query of only such terms is ranked by its headline matches, then newest first. Every term
     is in at least the query's `matches`: past RANK_DF, all are common; a plain query's one
-    term is in exactly that many. Otherwise a walk of at most RANK_DF steps tells."""
+    term is in exactly that many. Otherwise its share of the newest items tells (`_common`)."""
     terms = [t for t in plan.rank if t is not None]
     if matches > RANK_DF:
         return {}
     if not plan.plain:
-        terms = [t for t in terms if not _common(conn, t)]
+        terms = [t for t in terms if not _common(conn, t, sample)]
     if not terms:
         return {}
     return {r[0]: r[1] for r in _among(conn, "rowid, -rank", " AND ".join(terms), window, plan)}

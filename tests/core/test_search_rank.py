@@ -130,6 +130,8 @@ def test_a_phrase_counts_in_a_headline_only_as_a_phrase(tmp_path: Path) -> None:
     stories |= {
         f"body{n}": (f"Report {n}", "Police said nothing. 全国禁毒", 5 + n) for n in range(5)
     }
+    # "said" and 全国 are commoner than "police" and 国禁: the headlines holding those are read
+    stories |= {f"other{n}": (f"Other {n}", "Officials said. 全国新闻", 60 + n) for n in range(9)}
     items = [item(k, title, f"<p>{body}</p>", age) for k, (title, body, age) in stories.items()]
     s.store_parsed(feed.id, ParsedFeed("Wire", "", tuple(items), "rss20"), now=NOW)
     try:
