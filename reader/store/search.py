@@ -31,7 +31,7 @@ from reader.store.highlight import Highlighter
 from reader.store.indexing import feed_token, initial_token, key_of_time, pending, spill
 from reader.store.items import headlines_for
 from reader.store.query import Query, Term, parse
-from reader.store.searchpage import Plan, Titled, bodies, count, count_sql, page
+from reader.store.searchpage import Plan, Titled, bodies, count, count_sql, estimate, page
 
 _TOKEN = re.compile(r"[^\W_]+")  # near enough to what unicode61 calls a token
 _LETTERS = re.compile(f"[^\\W_{CJK}]")  # as a prefix, searched by its initials token
@@ -297,7 +297,7 @@ def run(
         elif counting is None and (exact or plan.match is None):
             total = count(conn, plan)
         else:
-            total, estimated = found.estimate, True
+            total, estimated = estimate(conn, plan, found.window), True
     took = (time.perf_counter() - started) * 1000
     return SearchResult(text, total, round(took, 3), hits, unindexed=pending(conn),
                         exact=not estimated)  # fmt: skip

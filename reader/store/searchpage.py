@@ -133,11 +133,12 @@ def count(conn: sqlite3.Connection, plan: Plan) -> int:
 @dataclass(frozen=True)
 class Page:
     """A page of hits: (item id, relevance) best or newest first; the total when the page
-    told it (fewer matches than the window), else an estimate of it."""
+    told it (fewer matches than the window), else the full window's keys, newest first, that
+    `estimate` takes it from."""
 
     hits: list[tuple[int, float]]
     total: int | None
-    estimate: int = 0
+    window: Sequence[int] = ()
 
 
 def page(conn: sqlite3.Connection, plan: Plan, by_date: bool, limit: int, offset: int) -> Page:
@@ -157,14 +158,24 @@ def page(conn: sqlite3.Connection, plan: Plan, by_date: bool, limit: int, offset
     size = max(RANK_WINDOW, limit + offset)
     window = _window(conn, plan, size)
     total = len(window) if len(window) < size else None
-    estimate = 0 if total is not None else _estimate(conn, plan, window)
     if by_date:
         chosen = [(key, 0.0) for key in window[offset : offset + limit]]
     else:
-        matches = estimate if total is None else total
+        matches = total if total is not None else _matches_for_rank(conn, window)
         chosen = _ranked(conn, plan, window, matches)[offset : offset + limit]
     ids = _item_ids(conn, [key for key, _ in chosen])
-    return Page([(ids[key], score) for key, score in chosen if key in ids], total, estimate)
+    hits = [(ids[key], score) for key, score in chosen if key in ids]
+    return Page(hits, total, window if total is None else ())
+
+
+def _matches_for_rank(conn: sqlite3.Connection, window: list[int]) -> int:
+    """How many items match, as far as ranking asks (more than RANK_DF or not, see `_scored`),
+    for a full window: more than RANK_DF when the window lies within the newest
+    len(window) * N / RANK_DF items (it is as dense there as a term in RANK_DF items), else
+    at least its size. A walk of at most N / 20 keys where an estimate counted the keys spanned."""
+    indexed = _all_indexed(conn)
+    dense = _newest(conn, max(1, len(window) * indexed // RANK_DF))
+    return RANK_DF + 1 if window[-1] >= dense else len(window)
 
 
 def _window(conn: sqlite3.Connection, plan: Plan, size: int) -> list[int]:
@@ -174,11 +185,14 @@ def _window(conn: sqlite3.Connection, plan: Plan, size: int) -> list[int]:
     return [r[0] for r in conn.execute(sql, [*args, size])]
 
 
-def _estimate(conn: sqlite3.Connection, plan: Plan, window: Sequence[int]) -> int:
-    """About how many items match, from a full window: its newest ESTIMATE_SAMPLE matches are
-    as dense among all the indexed items (in the plan's range of keys) as among those they
-    span (counting the keys they span is the cost: a rare word's 1,000 newest matches span
-    most of the store)."""
+def estimate(conn: sqlite3.Connection, plan: Plan, window: Sequence[int]) -> int:
+    """About how many items match, from a full window (Page.window): its newest
+    ESTIMATE_SAMPLE matches are as dense among all the indexed items (in the plan's range of
+    keys) as among those they span. Counting the keys they span is the cost (a rare word's
+    newest matches span most of the store): search asks only when the count beside it is not
+    done when the page is (a rare word's count is quick)."""
+    if not window:
+        return 0
     sample = window[:ESTIMATE_SAMPLE]
     spanned = _indexed(conn, sample[-1], plan.high)
     if plan.low is None and plan.high is None:
@@ -322,8 +336,9 @@ def _scored(
     makes it 1e-6: such a word carries no weight in the score anyway). So a term found in more
     than RANK_DF items is left out of the score (its IDF would be at most ln(N / RANK_DF)); a
     query of only such terms is ranked by its headline matches, then newest first. Every term
-    is in at least the query's `matches`: past RANK_DF, all are common; a plain query's one
-    term is in exactly that many. Otherwise its share of the newest items tells (`_common`)."""
+    is in at least the query's `matches` (see `_matches_for_rank`): past RANK_DF, all are
+    common; a plain query's one term is in exactly that many, and not common otherwise. Else
+    its share of the newest items tells (`_common`)."""
     terms = [t for t in plan.rank if t is not None]
     if matches > RANK_DF:
         return {}
