@@ -6,6 +6,7 @@ stderr and no traceback.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -15,16 +16,6 @@ from typing import TYPE_CHECKING
 
 from reader import __version__, commands, textsafe
 from reader.commands import Context, Parser, command
-from reader.commands import articles as article_commands
-from reader.commands import completion as completion_commands
-from reader.commands import feeds as feed_commands
-from reader.commands import items as item_commands
-from reader.commands import manage as manage_commands
-from reader.commands import pages as page_commands
-from reader.commands import podcasts as podcast_commands
-from reader.commands import rules as rule_commands
-from reader.commands import search as search_commands
-from reader.commands import sync as sync_commands
 from reader.errors import ReaderError
 
 if TYPE_CHECKING:
@@ -33,6 +24,17 @@ if TYPE_CHECKING:
 
 def build_parser() -> Parser:
     """The whole command line."""
+    from reader.commands import articles as article_commands
+    from reader.commands import completion as completion_commands
+    from reader.commands import feeds as feed_commands
+    from reader.commands import items as item_commands
+    from reader.commands import manage as manage_commands
+    from reader.commands import pages as page_commands
+    from reader.commands import podcasts as podcast_commands
+    from reader.commands import rules as rule_commands
+    from reader.commands import search as search_commands
+    from reader.commands import sync as sync_commands
+
     p = Parser(prog="tidings", description="A terminal news reader.")
     p.add_argument("--version", action="version", version=f"tidings {__version__}")
     p.add_argument("--paths", action="store_true", help="print where config, data and cache live")
@@ -49,9 +51,22 @@ def build_parser() -> Parser:
     return p
 
 
+def reader_only(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The arguments when `argv` only opens the reader (at most a --config), else None.
+    Then the subcommands are not built: their modules are not imported before the first
+    frame."""
+    front = Parser(prog="tidings", add_help=False)
+    front.add_argument("--config", type=Path)
+    args, rest = front.parse_known_args(argv)
+    if rest:
+        return None
+    return argparse.Namespace(config=args.config, paths=False, command=None, handler=None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = reader_only(argv) or build_parser().parse_args(argv)
     try:
         ctx = replace(commands.context(args), bars=download_bars)
         if args.paths:

@@ -26,7 +26,7 @@ from reader.models import (
     ParsedItem,
 )
 from reader.store import bookmarks as marksql
-from reader.store import changes, integrity, ruling, schema
+from reader.store import changes, integrity, schema
 from reader.store import feeds as feedsql
 from reader.store import items as itemsql
 from reader.store.acts import Acts
@@ -233,6 +233,8 @@ class Store(Acts, Searching):
             )
             feedsql.fetched(conn, feed_id, parsed, (etag, last_modified, status), now)
             if rules is not None and fresh:
+                from reader.store import ruling  # the rules' matching: not at start
+
                 ruling.apply_new(conn, rules, feed_id, fresh)
             changes.bump(conn, "feeds", *(("items",) if fresh or gone else ()))
         if batching and self._stored is not None:  # this feed's savepoint is released
@@ -390,6 +392,8 @@ class Store(Acts, Searching):
     def apply_rules(self, rules: Sequence[Rule]) -> list[int]:
         """Apply rules to every stored item they match (`tidings rules --apply`), in one
         transaction; how many items each matched."""
+        from reader.store import ruling
+
         self.index_pending()
         with self.transaction(durable=True) as conn:
             return ruling.apply_stored(conn, rules)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -18,11 +19,11 @@ from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
 from reader.config import Config
-from reader.rules import load_rules
 from reader.store.db import Store
 from reader.textsafe import one_line
 from reader.ui import keys
 from reader.ui.context import ReaderContext, Refresher
+from reader.ui.firstview import FirstView
 from reader.ui.hangup import exit_on_hangup
 from reader.ui.messages import Failed
 from reader.ui.screens.main import MainScreen
@@ -70,6 +71,7 @@ class ReaderApp(App[int]):
         offline_reason: str = "refresh is off",
         network: bool = True,
         problems: Sequence[str] = (),
+        first_view: Future[FirstView] | None = None,
     ) -> None:
         super().__init__()
         self.config = config
@@ -82,6 +84,7 @@ class ReaderApp(App[int]):
             offline_reason=offline_reason,
             network=network,
             state=StateFile(state_dir),
+            first_view=first_view,
         )
         self.state_dir = state_dir
         self.exit_on_signals = False  # run_app sets it: tests must not take over signals
@@ -92,7 +95,10 @@ class ReaderApp(App[int]):
         file = str(config.source) if config.source else "config.toml"
         keymap, unknown = keys.keymap(config.keys)
         self.problems += [f"{file}: keys.{name}: no such action" for name in unknown]
-        self.problems += load_rules(config.rules).problems  # left out, said once at start
+        if config.rules:  # left out, said once at start
+            from reader.rules import load_rules  # the matching machinery: only with rules
+
+            self.problems += load_rules(config.rules).problems
         self.set_keymap(keymap)
         self._set_first_theme(file)
         self.store_watch = StoreWatch(store)

@@ -15,8 +15,11 @@ from reader.ui.state import StateFile
 from reader.ui.timefmt import Dates
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from reader.service import ProgressCallback
     from reader.sync.engine import SyncProgressCallback
+    from reader.ui.firstview import FirstView
 
 
 class Refresher(Protocol):
@@ -106,7 +109,8 @@ def start_process_helpers() -> None:
 @dataclass(frozen=True)
 class ReaderContext:
     """The store, the refresh service (None: offline, e.g. the demo), config and clock, the
-    remembered UI state, and whether pages may be fetched (full text, subscribing)."""
+    remembered UI state, whether pages may be fetched (full text, subscribing), and the first
+    view while it is read (firstview.py; None: the main screen reads it in a worker)."""
 
     config: Config
     store: Store
@@ -116,3 +120,4 @@ class ReaderContext:
     offline_reason: str = "refresh is off"
     network: bool = True
     state: StateFile = field(default_factory=lambda: StateFile(None))
+    first_view: Future[FirstView] | None = None

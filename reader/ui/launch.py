@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 from reader.config import Config
 from reader.paths import Paths
 from reader.store.db import Store
+from reader.ui.firstview import start_first_view
 
 if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
@@ -19,7 +20,9 @@ DEMO_OFFLINE = "demo: offline feeds, refresh is off"
 
 
 def build_app(config: Config, paths: Paths, store: Store, *, demo: bool = False) -> ReaderApp:
-    """The reader over `store` (themes from the shipped set and `<config dir>/themes`)."""
+    """The reader over `store` (themes from the shipped set and `<config dir>/themes`). The
+    newest headlines and the feed counts are read in a thread while Textual is imported."""
+    first_view = start_first_view(store)
     from reader.ui.app import ReaderApp  # Textual: imported by run_tui with the collector off
     from reader.ui.context import LazyService
     from reader.ui.themes import load_themes
@@ -35,6 +38,7 @@ def build_app(config: Config, paths: Paths, store: Store, *, demo: bool = False)
         offline_reason=DEMO_OFFLINE if demo else "refresh is off",
         network=not demo,
         problems=problems,
+        first_view=first_view,
     )
 
 

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from reader.config import SummaryConfig
 from reader.errors import ReaderError
-from reader.models import Headline, Item, ItemQuery
+from reader.models import Headline, Item
 from reader.store.db import Store
 from reader.textsafe import one_line
+from reader.ui.firstview import WINDOW, FirstView, feed_counts, newest
 from reader.ui.messages import (
     ArticleLoaded,
     FeedsLoaded,
@@ -29,12 +31,11 @@ from reader.ui.messages import (
     TagsWanted,
     UnreadFound,
 )
-from reader.ui.sources import Source, Totals
+from reader.ui.sources import ALL, Source
 
 if TYPE_CHECKING:
     from reader.articles.blocks import Document
 
-WINDOW = 120  # rows fetched around what is visible
 SCAN = 400  # ids checked row by row for an unread one before asking the store for all of them
 PAGE = 100  # search hits fetched at a time once the first page is listed
 FIRST_PAGE = 25  # the first page of hits: more than a screenful (each hit takes two lines);
@@ -45,14 +46,8 @@ SUMMARY_CHARS = 300  # of a summary line (the list crops it to its width)
 
 def load_feeds(store: Store) -> FeedsLoaded:
     """Subscriptions, unread counts per feed, and the totals for All, Unread and Bookmarks."""
-    feeds = store.feeds()
-    unread = store.unread_counts()
-    totals = Totals(
-        items=store.count(),
-        unread=sum(unread.values()),
-        bookmarked=store.count(ItemQuery(bookmarked=True)),
-    )
-    return FeedsLoaded(feeds, unread, totals, store.item_tag_counts())
+    counts = feed_counts(store)
+    return FeedsLoaded(counts.feeds, counts.unread, counts.totals, counts.mark_tags)
 
 
 def search_counts(store: Store, queries: Sequence[str]) -> SearchCounts:
@@ -118,7 +113,7 @@ def window(ids: Sequence[int], center: int, height: int = WINDOW) -> tuple[int, 
 
 def preview(store: Store, source: Source) -> HeadlinesLoaded:
     """The first rows of a source, fast (no full id list): what the list shows first."""
-    rows = store.headlines(replace(source.query(), limit=WINDOW))
+    rows = newest(store, source)
     return HeadlinesLoaded(source, array("q", (h.id for h in rows)), rows, 0, preview=True)
 
 
@@ -130,14 +125,21 @@ def load_headlines(
     jump: bool | None = None,
     early: Callable[[HeadlinesLoaded | FeedsLoaded], object] | None = None,
     feeds: bool = False,
+    first: Future[FirstView] | None = None,
 ) -> HeadlinesLoaded | SearchLoaded:
     """A source's ids and a first window of rows (around `keep_id` when it is still listed).
 
     `jump` (True: first unread, False: last unread) asks for an item to open at once. `early`
     gets a `preview` first when the list starts at the top anyway, and with `feeds` (the first
     view) the feed pane's counts next: before the whole list of ids, which at 250,000 items
-    takes several times as long (and held them back when they ran beside it).
+    takes several times as long (and held them back when they ran beside it). With `first`
+    (the first view, still being read when the screen was mounted) those two come from it.
     """
+    view = first_view(first) if source == ALL and keep_id is None and jump is None else None
+    if view is not None and early is not None:
+        for message in first_messages(view):
+            early(message)
+        early, feeds = None, False
     if source.is_search:
         if feeds and early is not None:
             early(load_feeds(store))
@@ -160,6 +162,25 @@ def load_headlines(
     rows = store.headlines_for([*shown, *ends])
     return HeadlinesLoaded(source, ids, rows, start, keep_id, open_index, jump,
                            span=span_of(rows, (ids[:1] + ids[-1:]).tolist()))  # fmt: skip
+
+
+def first_view(first: Future[FirstView] | None) -> FirstView | None:
+    """The first view once it is read (None: there is none, or reading it failed: then it is
+    read again the usual way, which says why if it fails again)."""
+    try:
+        return None if first is None else first.result()
+    except Exception:
+        return None
+
+
+def first_messages(view: FirstView) -> tuple[FeedsLoaded, HeadlinesLoaded]:
+    """The first view as the messages the screen shows: the counts, the newest rows of All."""
+    counts = view.counts
+    ids = array("q", (h.id for h in view.rows))
+    return (
+        FeedsLoaded(counts.feeds, counts.unread, counts.totals, counts.mark_tags),
+        HeadlinesLoaded(ALL, ids, view.rows, 0, preview=True),
+    )
 
 
 def span_of(rows: Sequence[Headline], ids: Sequence[int] | None = None) -> tuple[int, int] | None:

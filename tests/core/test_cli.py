@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from reader import __version__
-from reader.cli import build_parser, main
+from reader.cli import build_parser, main, reader_only
 from reader.models import ParsedFeed, ParsedItem
 from reader.store.db import Store
 
@@ -188,3 +188,21 @@ def test_main_in_process(tidings_home: Path, capsys: pytest.CaptureFixture[str])
     seed(tidings_home)
     assert main(["list", "--limit", "1"]) == 0
     assert "Example" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "config"),
+    [((), None), (("--config", "c.toml"), Path("c.toml")), (("--config=c.toml",), Path("c.toml"))],
+)
+def test_opening_the_reader_builds_no_subcommands(argv: tuple[str, ...], config: Path) -> None:
+    args = reader_only(argv)
+    assert args is not None and args.config == config
+    assert args.handler is None and not args.paths
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("--paths",), ("--help",), ("-h",), ("--version",), ("list",), ("--config", "c", "list")],
+)
+def test_anything_else_goes_to_the_whole_command_line(argv: tuple[str, ...]) -> None:
+    assert reader_only(argv) is None

@@ -47,10 +47,23 @@ class Lists:
         self._screen_row: tuple[int, int] | None = None  # (item, row) to restore a list to
         self.feeds_requested = False  # the first feed load goes with the first headlines
         self.started = False  # the first feeds are in (the welcome and the refresh went)
+        self._listed = False  # a whole list of ids is shown (the start-up refresh may go)
+        self._refresh_wanted = False  # the start-up refresh, once a list is shown
         self._select_url = ""  # a feed to move to once the feeds are read again
         self._title: str | None = None  # the headline pane's title
 
     # ---- loading ------------------------------------------------------------------------
+    def show_first_view(self) -> None:
+        """The newest headlines of All and the feed counts, read while Textual was imported
+        (firstview.py), shown now when they are ready (else the first load brings them)."""
+        future = self.screen.ctx.first_view
+        view = loaders.first_view(future) if future is not None and future.done() else None
+        if view is not None:
+            self.feeds_requested = True
+            counts, rows = loaders.first_messages(view)
+            self.feeds_loaded(counts)
+            self.headlines_loaded(rows)
+
     def load_feeds(self) -> None:
         """Read the feeds and their counts again."""
         store = self.screen.ctx.store
@@ -80,9 +93,12 @@ class Lists:
         at_top = hl.cursor == 0 and screen.article.item is None
         keep_id = hl.current_id if keep and not at_top else None
         feeds, self.feeds_requested = not self.feeds_requested, True  # the first view's counts
+        shown = self._preview_of == source and not feeds  # its newest rows are on screen
+        early = None if shown else post
+        first = screen.ctx.first_view if feeds else None  # not ready when the screen mounted
         screen.runner.work(
             lambda: loaders.load_headlines(
-                store, source, keep_id=keep_id, jump=jump, early=post, feeds=feeds
+                store, source, keep_id=keep_id, jump=jump, early=early, feeds=feeds, first=first
             ),
             "headlines",
         )
@@ -132,7 +148,15 @@ class Lists:
 
             screen.app.push_screen(WelcomeScreen(screen.ctx), self.welcomed)
         elif screen.ctx.service is not None and screen.ctx.refresh_on_start:
-            screen.refreshing.start(None)
+            self._refresh_wanted = True
+            self._start_refresh()
+
+    def _start_refresh(self) -> None:
+        """The start-up refresh, once the stored news is on screen: it imports the network
+        stack and starts the parser processes, which would hold the first view back."""
+        if self._refresh_wanted and self._listed:
+            self._refresh_wanted = False
+            self.screen.call_after_refresh(self.screen.refreshing.start, None)
 
     def welcomed(self, done: Welcomed | None) -> None:
         """Back from the welcome screen: show the new feeds (and fetch them)."""
@@ -161,6 +185,9 @@ class Lists:
     def headlines_loaded(self, message: HeadlinesLoaded) -> None:
         """A source's ids: show them, keeping the cursor on its item."""
         screen = self.screen
+        if not message.preview and not self._listed:
+            self._listed = True
+            self._start_refresh()
         if message.source != screen.source:
             return
         keep_id = message.keep_id

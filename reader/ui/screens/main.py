@@ -122,6 +122,7 @@ class MainScreen(Screen[None]):
         self.article.border_title = "Story"
         self.headlines.set_summary_lines(self.ctx.state.state.summary_lines)
         self.feed_list.by_unread = self.feed_actions.first_sort() == "unread"
+        self.lists.show_first_view()  # read while Textual loaded: in the first frame
         self.call_after_refresh(self.lists.load_headlines)  # the first frame is not kept waiting
         self.call_after_refresh(self.podcasts.resume)  # downloads the last session left queued
         self.status.activity = "" if self.ctx.service else self.ctx.offline_reason

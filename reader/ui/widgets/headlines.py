@@ -21,7 +21,8 @@ from textual.message import Message
 from reader.models import Headline, Snippet
 from reader.textsafe import one_line
 from reader.ui import keys
-from reader.ui.loaders import WINDOW, span_of
+from reader.ui.firstview import WINDOW
+from reader.ui.loaders import span_of
 from reader.ui.messages import StoryWanted
 from reader.ui.timefmt import Dates
 from reader.ui.widgets.virtual_list import VirtualList
