@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol, TextIO, runtime_checkable
 
@@ -48,6 +49,11 @@ class Syncer(Protocol):
         """Sync with the server (SyncError when it fails)."""
         ...
 
+    def one_job(self) -> AbstractContextManager[object]:
+        """The store's refresh lock, to hold across a sync and the refresh after it (JobRunning
+        while another process holds it; the sync and the refresh take it again, nested)."""
+        ...
+
 
 class LazyService:
     """A Refresher that imports and builds reader.service.Service on first use, so that the
@@ -86,6 +92,10 @@ class LazyService:
         from reader.service import Service
 
         return await Service(self.config, self.store).sync(progress)
+
+    def one_job(self) -> AbstractContextManager[object]:
+        """The refresh lock of the store (Store.only_one)."""
+        return self.store.only_one("refresh")
 
 
 def start_process_helpers() -> None:

@@ -1,7 +1,8 @@
 """A refresh run in the background: the service's coroutine on its own event loop in a worker
 thread, reporting progress as messages, and cancellable from the UI thread (quitting during a
 refresh must not wait for the slowest feed). With [sync] set it syncs with the feed server
-first; a failed sync is said, and the feeds tidings fetches itself are refreshed all the same.
+first, holding the refresh lock across both (another process's refresh cannot run between
+them); a failed sync is said, and the feeds tidings fetches itself are refreshed all the same.
 While another process refreshes or syncs the store (cron's `tidings refresh`), neither runs: the
 reader says so and shows that one's news as it lands (watch.py)."""
 
@@ -80,7 +81,9 @@ class BackgroundRefresh:
 
     async def _sync_then_refresh(self) -> RefreshReport:
         service = self.service
-        if isinstance(service, Syncer) and service.sync_service:
+        if not (isinstance(service, Syncer) and service.sync_service):
+            return await service.refresh(self.feeds, self._progress)
+        with service.one_job():  # cron's refresh cannot slip in between the two
             try:
                 report = await service.sync(self._sync_progress)
             except JobRunning:
@@ -90,7 +93,7 @@ class BackgroundRefresh:
             else:
                 self.synced = report.service
                 self.new_items += report.pulled
-        return await service.refresh(self.feeds, self._progress)
+            return await service.refresh(self.feeds, self._progress)
 
     def _sync_progress(self, progress: SyncProgress) -> None:
         self.post(SyncProgressed(progress))

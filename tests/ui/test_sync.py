@@ -3,16 +3,24 @@ Google Reader API server of tests/sync."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+import fcntl
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
 
 from reader.config import parse_config
+from reader.models import Feed, RefreshReport, SyncReport
+from reader.service import ProgressCallback
 from reader.store.db import Store
-from reader.sync.engine import SyncProgress
+from reader.store.lock import lock_path
+from reader.sync.engine import SyncProgress, SyncProgressCallback
 from reader.ui.context import LazyService
 from reader.ui.messages import SyncProgressed
+from reader.ui.refresh import BackgroundRefresh
 from tests.sync.greader_server import GReaderServer
 from tests.ui.conftest import settle, until
 from tests.ui.fixtures import make_app
@@ -71,3 +79,70 @@ async def test_a_failed_sync_is_said_and_the_refresh_goes_on(
             await until(pilot, lambda: "sync failed" in screen.status.activity, "the failure")
             assert screen.status.activity.startswith("greader: sync failed · 0 new")
             assert "wrong password" not in screen.status.activity
+
+
+class _Between:
+    """The reader's LazyService, unchanged, except that before its refresh it asks, from
+    another thread (as another process would), whether the refresh lock is free."""
+
+    def __init__(self, real: LazyService) -> None:
+        self.real = real
+        self.free_between: bool | None = None
+
+    @property
+    def sync_service(self) -> str:
+        return self.real.sync_service
+
+    async def sync(self, progress: SyncProgressCallback | None = None) -> SyncReport:
+        return await self.real.sync(progress)
+
+    def one_job(self) -> AbstractContextManager[object]:
+        return self.real.one_job()
+
+    async def refresh(
+        self, feeds: Sequence[Feed] | None = None, progress: ProgressCallback | None = None
+    ) -> RefreshReport:
+        self.free_between = await asyncio.to_thread(_lock_is_free, self.real.store.path)
+        return await self.real.refresh(feeds, progress)
+
+
+def _lock_is_free(db: Path) -> bool:
+    """Whether another process could take the refresh lock now: a flock on a descriptor of
+    its own (JobLock would see this thread's own lock as nested)."""
+    fd = os.open(lock_path(db, "refresh"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
+async def test_the_lock_is_held_from_the_sync_through_the_refresh(
+    server: GReaderServer, tmp_path: Path
+) -> None:
+    config = parse_config(_config(server, tmp_path, server.password))
+    with Store.open(tmp_path / "t.db") as store:
+        probe = _Between(LazyService(config, store))
+        finished = await asyncio.to_thread(BackgroundRefresh(probe, None, print).run)
+        assert (finished.synced, finished.new_items, finished.error) == ("greader", 10, "")
+        assert probe.free_between is False  # cron's refresh could not slip in between
+        assert _lock_is_free(store.path)  # and it is given up at the end
+
+
+async def test_a_refresh_elsewhere_stops_the_sync_too(
+    server: GReaderServer, tmp_path: Path
+) -> None:
+    config = parse_config(_config(server, tmp_path, server.password))
+    with Store.open(tmp_path / "t.db") as store:
+        probe = _Between(LazyService(config, store))
+        cron = os.open(lock_path(store.path, "refresh"), os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(cron, fcntl.LOCK_EX)  # as cron's `tidings refresh` holds it
+        try:
+            finished = await asyncio.to_thread(BackgroundRefresh(probe, None, print).run)
+        finally:
+            os.close(cron)
+        assert finished.elsewhere and not finished.synced and finished.new_items == 0
+        assert probe.free_between is None  # the refresh never began
+        assert store.count() == 0
