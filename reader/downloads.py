@@ -10,7 +10,7 @@ complete, so a partial file is never taken for a finished one; an interrupted do
 dropped connection, the deadline, Ctrl-C, a restart) keeps its `.part` and resumes from it with
 an HTTP Range request the next time, with If-Range naming what the server said of the bytes
 already there (their ETag or Last-Modified), so that a file changed since starts over
-(reader/feeds/fetch.download: the feed rules, a cap of `[enclosures] max_bytes`,
+(reader/feeds/fetch/download.py: the feed rules, a cap of `[enclosures] max_bytes`,
 `[enclosures] timeout` for the whole file). The queue lives in the store (`downloads` table),
 so the reader and the command line see the same one; what is still queued when either starts
 (a session quit or killed mid-file) is taken up again (`waiting`).
