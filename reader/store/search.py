@@ -39,7 +39,10 @@ _SHORT = re.compile(f"[^\\W_{CJK}]{{2,{max(PREFIXES)}}}")  # the same, with the 
 _HANZI = re.compile(f"[{CJK}]")  # one CJK character: the same
 
 TITLE_FEEDS = 8  # a word in more feed titles than this is too common to name feeds by
-FEED_LIST = 64  # feed: and tag: lists up to this long are matched inside the index
+# feed: and tag: lists up to this long are matched inside the index, longer ones beside the key
+# (an OR of 45 feeds' tokens walked 4.2 ms for tag:tech battery at 250,000 stories, the key
+# 3.2 ms; a list of 16, 1.9 ms against 4.5)
+FEED_LIST = 32
 
 
 # ---- compiling a Query --------------------------------------------------------------------
