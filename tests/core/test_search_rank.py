@@ -85,6 +85,13 @@ def test_past_the_rank_window_only_the_newest_matches_are_ranked(
     assert keys_of(result) == ["apart", "once0"] and result.total == 43
     result = store.search('"interest rate" sort:date', limit=3)
     assert keys_of(result)[0] == "once0" and result.total == 43
+    # pages asked for one after another (the reader's scrolling) agree with one long page:
+    # the ranked five first, then the older matches newest first
+    whole = keys(store, '"interest rate"', limit=43)
+    paged = [k for start in range(0, 43, 4)
+             for k in keys_of(store.search('"interest rate"', limit=4, offset=start))]  # fmt: skip
+    assert paged == whole and len(set(whole)) == 43
+    assert whole[5:8] == ["once4", "once5", "once6"]
 
 
 def test_an_exclusion_takes_items_out_but_no_part_in_the_score(store: Store) -> None:
