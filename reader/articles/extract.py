@@ -1,7 +1,10 @@
 """Full-text extraction: a web page in, the story out. The only module that uses trafilatura.
 
-The cascade (benchmarks/extract.py measures it):
-1. trafilatura in precision mode, with metadata (title, author, date), formatting and links;
+The cascade (benchmarks/extract.py measures it), on a page parsed once (as trafilatura parses
+it) and its metadata found once (title, author, date: what trafilatura finds, without the
+fields never shown):
+1. trafilatura in precision mode, with formatting and links (only the story's links are
+   resolved, after the extraction);
 2. when that yields little (under `SHORT_TEXT` characters), trafilatura's balanced mode too,
    taken when it finds clearly more (`pick`): precision mode sometimes locks onto a licence
    notice or a teaser instead of the story (one page of the scored corpus, thirteen of the
@@ -17,16 +20,29 @@ A page is no story when nothing is left, or only a menu (nearly all link text, n
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+import threading
 from html import unescape
 from typing import Any
 
 import lxml.etree
+import lxml.html
 import trafilatura
+from htmldate import find_date  # trafilatura's date finder, called as trafilatura calls it
 from lxml.etree import _Element
+from lxml.html import HtmlElement
 from trafilatura.htmlprocessing import convert_to_html
-from trafilatura.utils import load_html
+from trafilatura.metadata import (
+    examine_meta,
+    extract_author,
+    extract_meta_json,
+    extract_title,
+    extract_url,
+)
+from trafilatura.settings import Document
+from trafilatura.utils import repair_faulty_html, safe_base_url, safe_relative_url
 
 from reader.articles.article import Article, document_text
 from reader.articles.boilerplate import clean_body
@@ -42,28 +58,81 @@ MENU_LINKED = 0.9  # a body with this share of link text is a menu...
 STORY_LINK = 40  # characters: ...unless one link holding half of it is this long
 MAX_HTML = 8 * 1024 * 1024  # characters of a page looked at
 _WORDY = re.compile(r"[^\W_]")
-_DATE_PARAMS = {"extensive_search": False, "original_date": True}
 _META_AUTHOR = re.compile(
     r"<meta\s[^>]*?name=[\"']?author[\"']?\s[^>]*?content=\"([^\"<>]{1,200})\"", re.IGNORECASE
+)
+
+_local = threading.local()
+_LOOKUP = lxml.etree.ElementDefaultClassLookup(
+    element=HtmlElement,
+    comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
 )
 
 for _name in ("trafilatura", "htmldate", "courlan", "justext", "readability"):
     logging.getLogger(_name).setLevel(logging.CRITICAL)  # "discarding data" is not an error here
 
 
-def _run(tree: _Element, url: str, *, precision: bool, metadata: bool) -> Any:
-    """One trafilatura pass over a parsed page (it works on a copy)."""
+def _parser() -> lxml.html.HTMLParser:
+    """This thread's page parser: trafilatura's settings, but every element an HtmlElement
+    chosen in C (lxml.html's own lookup calls Python for each element trafilatura touches)."""
+    parser: lxml.html.HTMLParser | None = getattr(_local, "parser", None)
+    if parser is None:
+        parser = _local.parser = lxml.html.HTMLParser(  # type: ignore[call-arg] # (stubs lag)
+            collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True,
+            remove_pis=True,
+        )  # fmt: skip
+        parser.set_element_class_lookup(_LOOKUP)
+    return parser
+
+
+def _parse(html: str) -> HtmlElement | None:
+    """The page's tree, parsed as trafilatura's load_html parses a page (its repairs, the
+    fallback to bytes, a page without "html" early on and under two elements is none)."""
+    parser, beginning = _parser(), html[:50].lower()
+    html = repair_faulty_html(html, beginning)
+    tree: HtmlElement | None = None
+    with contextlib.suppress(ValueError, lxml.etree.LxmlError):  # (a str declaring its
+        tree = lxml.html.fromstring(html, parser=parser)  # encoding is a ValueError)
+    if tree is None or len(tree) < 1:
+        try:
+            tree = lxml.html.fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
+        except (ValueError, lxml.etree.LxmlError):
+            return None
+    return None if "html" not in beginning and len(tree) < 2 else tree
+
+
+def _metadata(tree: HtmlElement, url: str) -> Document:
+    """Title, author and date as trafilatura's extract_metadata finds them (and the
+    canonical URL, a base for links), without the fields never shown (site name, host,
+    categories, tags, licence), which cost about as much again."""
+    found = examine_meta(tree)
+    if found.author and " " not in found.author:
+        found.author = None
+    with contextlib.suppress(Exception):  # as trafilatura: its JSON-LD reader has bugs
+        found = extract_meta_json(tree, found)
+    found.title = found.title or extract_title(tree)
+    found.author = found.author or extract_author(tree)
+    found.url = found.url or extract_url(tree, url or None)
+    found.date = find_date(tree, extensive_search=False, original_date=True, url=found.url)
+    found.clean_and_trim()
+    return found
+
+
+def _run(tree: HtmlElement, *, precision: bool) -> Any:
+    """One trafilatura pass over a parsed page (it works on a copy). Without a URL: links
+    keep their href as written, and only those of the story are resolved (`_resolve_links`),
+    not the thousands of a page's menus."""
     return trafilatura.bare_extraction(
         tree,
-        url=url or None,
         favor_precision=precision,
+        output_format="xml",  # the body tree only: "python" would also render a text we drop
         include_comments=False,
         include_tables=True,
         include_images=False,
         include_formatting=True,
         include_links=True,
-        with_metadata=metadata,
-        date_extraction_params=_DATE_PARAMS,
     )
 
 
@@ -76,15 +145,30 @@ def _length(document: Any) -> int:
     return 0 if document is None else _text_length(document.body)
 
 
-def _best(tree: _Element, url: str, trace: list[str] | None) -> Any:
-    """The extraction to keep (steps 1 and 2 of the cascade), or None."""
-    first = _run(tree, url, precision=True, metadata=True)
-    if _length(first) >= SHORT_TEXT:
-        return first
-    chosen = pick(first, _run(tree, url, precision=False, metadata=first is None))
-    if chosen is not first and trace is not None:
-        trace.append("fallback")
+def _best(tree: HtmlElement, url: str, trace: list[str] | None) -> Any:
+    """The extraction to keep (steps 1 and 2 of the cascade), or None; with the page's
+    metadata."""
+    found = _metadata(tree, url)
+    first = _run(tree, precision=True)
+    chosen = first
+    if _length(first) < SHORT_TEXT:
+        chosen = pick(first, _run(tree, precision=False))
+        if chosen is not first and trace is not None:
+            trace.append("fallback")
+    if chosen is not None:
+        chosen.title, chosen.author, chosen.date = found.title, found.author, found.date
+        _resolve_links(chosen.body, url or found.url or "")
     return chosen
+
+
+def _resolve_links(body: _Element, url: str) -> None:
+    """The story's links resolved as trafilatura resolves them when given the page's URL."""
+    base = url and safe_base_url(url)
+    if base:
+        for ref in body.iter("ref"):
+            target = ref.get("target")
+            if target:
+                ref.set("target", safe_relative_url(base, target) or target)
 
 
 def pick(first: Any, second: Any) -> Any:
@@ -94,9 +178,6 @@ def pick(first: Any, second: Any) -> Any:
     length, more = _length(first), _length(second)
     if more <= FALLBACK_RATIO * length or (not length and more < FALLBACK_MIN):
         return first
-    if first is not None:
-        for field in ("title", "author", "date"):
-            setattr(second, field, getattr(first, field))
     return second
 
 
@@ -140,7 +221,7 @@ def _html(body: _Element) -> str:
 def extract(html: str, url: str = "", trace: list[str] | None = None) -> Article | None:
     """The story in an HTML page, or None when the page holds no recognisable article.
     The cleaning rules that fired are appended to `trace` when given."""
-    tree = load_html(storable(html[:MAX_HTML]))
+    tree = _parse(storable(html[:MAX_HTML]))
     if tree is None:
         return None
     document = _best(tree, url, trace)
