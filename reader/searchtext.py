@@ -57,7 +57,7 @@ def _paragraphs_text(markup: str) -> str | None:
     """`shown_text` of HTML made of nothing but paragraphs of text (`<p>` without attributes,
     no other tag, no entity: what many feeds send), or of text without markup, read without
     parsing it: each paragraph as the renderer's shortcut for a text-only block makes it
-    (render.py, `_Builder.leaf` and `_plain`: line ends read as the parser reads them,
+    (builder.py's `Builder.leaf`, render.py's `_plain`: line ends read as the parser reads them,
     `display`, `normalize`, whitespace folded), joined as `document_text` joins paragraphs.
     None for any other markup. Checked with string methods (a regex looks at every character
     in Python's loop: slower than parsing). The renderer takes ~50 µs for a feed story of six

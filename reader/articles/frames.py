@@ -1,4 +1,4 @@
-"""The open containers of the block builder (render.py), and how each closes into blocks:
+"""The open containers of the block builder (builder.py), and how each closes into blocks:
 text runs with their styles, whitespace folded as a browser folds it, spans trimmed."""
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 libxml2's HTML parser takes any tag soup, but gives up past its depth limit (and silently drops
 the rest of the page). A page that deep is first re-serialised by a tokenizer pass with the
 elements past `FLATTEN_DEPTH` left out (their text kept, block tags as line breaks), then parsed.
-Also the tag vocabulary the block builder (render.py) works with.
+Also the tag vocabulary the block builder (builder.py) works with.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ CORE = [
     "reader.feeds.opml",
     "reader.feeds.discover",
     "reader.articles.render",
+    "reader.articles.builder",
     "reader.demo",
     "reader.textsafe",
 ]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.articles import render
+from reader.articles import builder
 from reader.articles.blocks import (
     Block,
     Code,
@@ -421,7 +421,7 @@ def test_too_deep_documents_are_flattened_without_leaking_scripts() -> None:
 
 def test_deep_quotes_are_flattened_beyond_the_cap() -> None:
     doc = html_to_blocks("<blockquote>" * 500 + "x" + "</blockquote>" * 500)
-    assert 1 < nesting(doc.blocks[0]) < render.MAX_NEST
+    assert 1 < nesting(doc.blocks[0]) < builder.MAX_NEST
 
 
 def test_unclosed_deep_nesting() -> None:
@@ -440,27 +440,27 @@ def test_a_five_megabyte_article_renders_quickly() -> None:
     doc = html_to_blocks(html, BASE)
     assert time.process_time() - started < 1.0
     assert len(doc.blocks) > 5_000
-    assert len(doc.links) <= render.MAX_LINKS
+    assert len(doc.links) <= builder.MAX_LINKS
 
 
 def test_output_is_bounded() -> None:
     html = "<p>" + "word " * 500_000 + "</p>" + "<p>x</p>" * 10
     doc = html_to_blocks(html)
     assert doc.truncated
-    assert doc.blocks[-1] == p(Span(render.TRUNCATED_NOTE, italic=True))
+    assert doc.blocks[-1] == p(Span(builder.TRUNCATED_NOTE, italic=True))
     kept = sum(len(s.text) for b in doc.blocks if isinstance(b, Paragraph) for s in b.spans)
-    assert kept <= render.MAX_CHARS + 100
-    text = text_to_blocks("word " * (render.MAX_CHARS // 4))
+    assert kept <= builder.MAX_CHARS + 100
+    text = text_to_blocks("word " * (builder.MAX_CHARS // 4))
     assert text.truncated
-    assert text.blocks[-1] == p(Span(render.TRUNCATED_NOTE, italic=True))
-    many = html_to_blocks("<p>a</p>" * (render.MAX_BLOCKS + 10))
+    assert text.blocks[-1] == p(Span(builder.TRUNCATED_NOTE, italic=True))
+    many = html_to_blocks("<p>a</p>" * (builder.MAX_BLOCKS + 10))
     assert many.truncated
-    assert len(many.blocks) <= render.MAX_BLOCKS + 1
+    assert len(many.blocks) <= builder.MAX_BLOCKS + 1
 
 
 def test_many_links_are_capped() -> None:
-    html = "".join(f'<a href="https://e.example/{i}">l</a> ' for i in range(render.MAX_LINKS + 5))
-    assert len(html_to_blocks(html).links) == render.MAX_LINKS
+    html = "".join(f'<a href="https://e.example/{i}">l</a> ' for i in range(builder.MAX_LINKS + 5))
+    assert len(html_to_blocks(html).links) == builder.MAX_LINKS
 
 
 # --- Chinese -----------------------------------------------------------------------------------

@@ -13,8 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.articles.article import document_text, story_document
+from reader.articles.builder import Builder
 from reader.articles.htmltree import parse_html
-from reader.articles.render import _Builder, html_to_blocks, to_text
+from reader.articles.render import html_to_blocks, to_text
 from reader.models import Item, ParsedFeed, ParsedItem
 from reader.searchtext import _paragraphs_text, body_text, shown_text
 from reader.store.db import Store
@@ -138,7 +139,7 @@ def test_text_without_markup_renders_as_the_parser_would(text: str) -> None:
     """html_to_blocks skips parsing text with no markup or entities: it gives what parsing
     it and building the blocks gives."""
     root = parse_html(text)
-    built = _Builder("").walk(root).blocks if root is not None else ()
+    built = Builder("").walk(root).blocks if root is not None else ()
     assert html_to_blocks(text).blocks == built
 
 
@@ -167,7 +168,7 @@ def _markup() -> st.SearchStrategy[str]:
 @given(st.lists(_markup(), max_size=5).map("".join))
 def test_the_builders_shortcut_for_text_only_blocks_changes_nothing(markup: str) -> None:
     root = parse_html(markup)
-    slow = _Builder("")
+    slow = Builder("")
     slow.shortcut = False
     expected = slow.walk(root) if root is not None else html_to_blocks("")
     assert html_to_blocks(markup) == expected
