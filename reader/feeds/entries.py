@@ -123,8 +123,10 @@ def html_value(value: str, base: str) -> tuple[str, str]:
 def _link(entry: dict[str, Any], base: str) -> str:
     get = entry.get
     link = _str(get("link"))
-    if link and get("guidislink") and link == get("id") and not link.startswith(_HTTP):
-        link = ""  # a guid that is not a web address (urn:, tag:, a number) is no link
+    if (link and get("guidislink") and link == get("id") and not link.startswith(_HTTP)
+            and not any(s(x, "href") == link for x in dicts(entry, "links"))):  # fmt: skip
+        link = ""  # a guid that is not a web address (urn:, tag:, a number) is no link,
+        # unless a <link> element says the same after it (then a relative link, resolved)
     if not link.strip() and isinstance(player := get("media_player"), dict):
         link = s(player, "url")
     if not link.strip():

@@ -86,6 +86,23 @@ def test_the_general_replay_agrees_too(document: str) -> None:
         assert fast == lenient, document
 
 
+@pytest.mark.parametrize("order", ["<guid>rel/2.html</guid><link>rel/2.html</link>",
+                                   "<link>rel/2.html</link><guid>rel/2.html</guid>"])  # fmt: skip
+def test_a_relative_link_that_repeats_the_guid_is_kept_both_ways(order: str) -> None:
+    """Found by the generated feeds: a guid read before a <link> of the same relative address
+    made feedparser's reading treat the link as the guid's (no web address: no link) and drop
+    the item, which then had nothing to show; the fast path kept it."""
+    document = (
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns="http://purl.org/rss/1.0/"><channel rdf:about="http://example.org/">'
+        "<title>RDF 频道</title><link>http://example.org/</link></channel>"
+        f'<item rdf:about="http://example.org/rdf/0">{order}</item></rdf:RDF>'
+    )
+    fast, lenient = both_ways(document.encode())
+    assert [i["link"] for i in lenient["items"]] == ["http://example.org/feeds/rel/2.html"]
+    assert fast == lenient
+
+
 def test_the_fast_path_reads_most_generated_feeds() -> None:
     """Run after the differential test (same module, in order): handing everything over would
     pass it trivially."""
