@@ -147,8 +147,12 @@ def _length(document: Any) -> int:
 
 def _best(tree: HtmlElement, url: str, trace: list[str] | None) -> Any:
     """The extraction to keep (steps 1 and 2 of the cascade), or None; with the page's
-    metadata."""
-    found = _metadata(tree, url)
+    metadata (none when finding it fails: trafilatura would drop the whole page; a bug in
+    its metadata readers on a hostile page costs the title and author here, not the story)."""
+    try:
+        found = _metadata(tree, url)
+    except Exception:  # third-party code on untrusted markup: any failure
+        found = Document()
     first = _run(tree, precision=True)
     chosen = first
     if _length(first) < SHORT_TEXT:

@@ -85,3 +85,22 @@ def test_story_links_resolve_against_the_page_or_its_canonical_address() -> None
     assert 'href="https://coastline.example/energy/more.html"' in byline.html
     assert 'href="https://coastline.example/detail/2.html"' in canonical.html  # as trafilatura
     assert canonical.date == "2026-11-27"
+
+
+@pytest.mark.parametrize("page", ["byline", "json-ld and canonical"])
+def test_a_failing_metadata_reader_costs_the_metadata_not_the_story(
+    page: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """trafilatura's metadata readers run on untrusted markup; one that raises leaves the story
+    without a title or author instead of making the page "no story"."""
+    whole = extract(WRITTEN[page], "https://coastline.example/news/solar.html")
+    assert whole is not None and (whole.author or whole.title or whole.date)
+
+    def broken(*_: object, **__: object) -> None:
+        raise ValueError("a bug in a metadata reader")
+
+    monkeypatch.setattr("reader.articles.extract.examine_meta", broken)
+    kept = extract(WRITTEN[page], "https://coastline.example/news/solar.html")
+    assert kept is not None and PARAGRAPH in kept.text
+    assert kept.text.endswith(whole.text.rsplit("\n", 1)[-1])  # the story's end is there too
+    assert (kept.title, kept.author, kept.date) == ("", "", "")
