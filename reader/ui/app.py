@@ -28,7 +28,7 @@ from reader.ui.hangup import exit_on_hangup
 from reader.ui.messages import Failed
 from reader.ui.screens.main import MainScreen
 from reader.ui.state import Choice, StateFile
-from reader.ui.themes import pick_theme
+from reader.ui.themes import pick_theme, set_first_theme
 from reader.ui.timefmt import Dates
 from reader.ui.watch import StoreWatch
 from reader.ui.widgets.article import ArticleView
@@ -113,7 +113,7 @@ class ReaderApp(App[int]):
         theme, problems = pick_theme(configured, remembered, self.reader_themes,
                                      self.available_themes, file)  # fmt: skip
         self.problems += problems
-        self.theme = theme
+        set_first_theme(self, theme)
         ours = self.reader_themes
         textual = self.config.ui.textual_themes or (
             configured in self.available_themes and configured not in ours

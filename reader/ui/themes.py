@@ -27,6 +27,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from textual.app import App
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
@@ -129,3 +130,27 @@ def pick_theme(
         if wanted is not None and wanted in known:
             return wanted, problems
     return (ours[0] if ours else FALLBACK_THEME), problems
+
+
+def set_first_theme(app: App[Any], name: str) -> None:
+    """Set the theme `app` starts with, before it runs.
+
+    Setting `App.theme` makes Textual parse every stylesheet again on its first turn (they were
+    read with the default theme's variables): the whole CSS twice before the first frame. When
+    the theme maps ANSI colours as the default one does (dark or light, native ANSI or not:
+    what the theme's watcher does besides the CSS depends on that), the stylesheet is given the
+    theme's variables before its first parse instead, and the watcher's classes are set here.
+    """
+    current, wanted = app.current_theme, app.get_theme(name)
+    if (
+        app.is_running
+        or wanted is None
+        or (wanted.dark, wanted.ansi) != (current.dark, current.ansi)
+    ):
+        app.theme = name
+        return
+    app.set_reactive(App.theme, name)
+    themes = {c: False for c in app.classes if c.startswith("-theme-")}
+    app.update_classes({**themes, f"-theme-{name}": True, "-dark-mode": wanted.dark,
+                        "-light-mode": not wanted.dark}, update=False)  # fmt: skip
+    app.stylesheet.set_variables(app.get_css_variables())

@@ -13,9 +13,12 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from reader.config import Config
 from reader.models import ItemQuery
 from reader.ui import firstview
+from reader.ui.app import ReaderApp
 from reader.ui.firstview import FirstView, read_first_view, start_first_view
 from reader.ui.screens.main import MainScreen
 from tests.ui.conftest import CheckedStore, poll, settle, until
@@ -152,3 +155,32 @@ def test_opening_the_reader_imports_only_what_draws_it(tidings_home: Path) -> No
     modules = done.stdout.split()
     assert "reader.ui.app" in modules and "reader.ui.firstview" in modules
     assert [m for m in modules if m.startswith(NOT_BEFORE)] == []
+
+
+async def test_the_first_theme_costs_no_second_parse_of_the_css(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reparses: list[str] = []
+    refresh_css = ReaderApp.refresh_css
+
+    def counted(app: ReaderApp, animate: bool = True) -> None:
+        reparses.append(app.theme)
+        refresh_css(app, animate)
+
+    monkeypatch.setattr(ReaderApp, "refresh_css", counted)
+    store, _ = held_store(tmp_path)
+    store.release.set()
+    try:
+        app = make_app(store, tmp_path / "state")
+        first = app.theme
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settle(pilot)
+            assert reparses == []
+            assert app.theme == first and f"-theme-{first}" in app.classes
+            assert app.stylesheet.rules  # parsed once, with the theme's variables
+            await pilot.press("t")  # another theme: Textual's own way, the CSS parsed again
+            await settle(pilot)
+            assert reparses == [app.theme] and app.theme != first
+    finally:
+        store.checked = False
+        store.close()
