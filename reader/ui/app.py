@@ -101,7 +101,7 @@ class ReaderApp(App[int]):
             self.problems += load_rules(config.rules).problems
         self.set_keymap(keymap)
         self._set_first_theme(file)
-        self.store_watch = StoreWatch(store)
+        self.store_watch = StoreWatch(store, first_view)  # no store read here
         self.notes: deque[Note] = deque(maxlen=NOTES_KEPT)
         """What the reader told, oldest first (the last NOTES_KEPT notifications)."""
 

@@ -18,6 +18,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, replace
 
 from reader.models import Feed, Headline, ItemQuery
+from reader.store.changes import Mark
 from reader.store.db import Store
 from reader.ui.sources import ALL, Source, Totals
 
@@ -39,10 +40,12 @@ class FeedCounts:
 
 @dataclass(frozen=True)
 class FirstView:
-    """The newest headlines of All (`rows`, at most `WINDOW`) and the feed pane's counts."""
+    """The newest headlines of All (`rows`, at most `WINDOW`) and the feed pane's counts, and
+    where the store was just before they were read (for the watch on other processes)."""
 
     rows: Sequence[Headline]
     counts: FeedCounts
+    mark: Mark
 
 
 def feed_counts(store: Store) -> FeedCounts:
@@ -63,8 +66,9 @@ def newest(store: Store, source: Source = ALL) -> list[Headline]:
 
 
 def read_first_view(store: Store) -> FirstView:
-    """The newest headlines, then the counts."""
-    return FirstView(newest(store), feed_counts(store))
+    """Where the store is, the newest headlines, then the counts."""
+    mark = store.change_mark()
+    return FirstView(newest(store), feed_counts(store), mark)
 
 
 def start_first_view(store: Store) -> Future[FirstView]:

@@ -16,12 +16,15 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from reader.models import Headline
-from reader.store.changes import Changes
+from reader.store.changes import Changes, Mark
 from reader.store.db import Store
 from reader.store.lock import holder
 from reader.ui.messages import Result
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from reader.ui.firstview import FirstView
     from reader.ui.screens.main import MainScreen
 
 
@@ -70,9 +73,12 @@ def show_flags(screen: MainScreen, message: StoryFlags) -> None:
 class StoreWatch:
     """Remembers where the store was; `poll()` says what moved since (one poll at a time)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, first: Future[FirstView] | None = None) -> None:
         self.store = store
-        self._mark = store.change_mark()  # before the first lists are read: nothing is missed
+        # before the first lists are read, so nothing is missed: where the first view (read in
+        # a thread of its own while the reader starts) was read from, when there is one
+        self._first = first
+        self._mark = store.change_mark() if first is None else None
         self._busy = threading.Lock()
         self._other: int | None = None  # the other process refreshing, as last seen
 
@@ -82,6 +88,8 @@ class StoreWatch:
         if not self._busy.acquire(blocking=False):
             return []
         try:
+            if self._mark is None:
+                self._mark = self._first_mark()
             changed, self._mark = self.store.changed_since(self._mark)
             other = self.other_refresh()
             moved, self._other = other != self._other, other
@@ -89,6 +97,14 @@ class StoreWatch:
             self._busy.release()
         found: list[Result] = [StoreChanged(changed)] if changed else []
         return [*found, OtherRefresh(other)] if moved else found
+
+    def _first_mark(self) -> Mark:
+        """The first view's mark (waiting for it); the store's now if reading it failed."""
+        try:
+            assert self._first is not None
+            return self._first.result().mark
+        except Exception:
+            return self.store.change_mark()
 
     def other_refresh(self) -> int | None:
         """The pid of another process refreshing or syncing this store, if one is."""

@@ -17,10 +17,12 @@ import pytest
 
 from reader.config import Config
 from reader.models import ItemQuery
+from reader.store.db import Store
 from reader.ui import firstview
 from reader.ui.app import ReaderApp
 from reader.ui.firstview import FirstView, read_first_view, start_first_view
 from reader.ui.screens.main import MainScreen
+from reader.ui.watch import StoreChanged, StoreWatch
 from tests.ui.conftest import CheckedStore, poll, settle, until
 from tests.ui.fixtures import build_store, make_app
 from tests.ui.test_flow import FakeService
@@ -184,3 +186,17 @@ async def test_the_first_theme_costs_no_second_parse_of_the_css(
     finally:
         store.checked = False
         store.close()
+
+
+def test_the_watch_starts_from_where_the_first_view_was_read(tmp_path: Path) -> None:
+    path = tmp_path / "watched.db"
+    build_store(path).close()
+    with Store.open(path) as store, Store.open(path) as elsewhere:
+        first = start_first_view(store)
+        first.result(timeout=30)
+        newest = elsewhere.headlines()[0]
+        elsewhere.set_read([newest.id], True)  # another process, after the view was read
+        watch = StoreWatch(store, first)  # reads nothing itself: the view's mark
+        found = watch.poll()
+        assert [type(m) for m in found] == [StoreChanged]
+        assert watch.poll() == []
