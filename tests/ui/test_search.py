@@ -15,6 +15,7 @@ from reader.config import Config
 from reader.store.db import Store
 from reader.ui import loaders
 from reader.ui.app import ReaderApp
+from reader.ui.control import searching
 from reader.ui.control.searching import matches_text
 from reader.ui.screens.main import MainScreen
 from reader.ui.sources import Kind, search_source
@@ -136,6 +137,23 @@ async def test_hits_page_in_as_the_list_scrolls(
         assert len(screen.headlines.ids) == 9
         assert screen.search.total == 9 and screen.headlines.more == 0
         assert len(set(screen.headlines.ids)) == 9
+
+
+async def test_the_next_page_waits_while_the_query_is_typed(
+    app_factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the bar has the keys, the next page of hits waits (the next key would make it
+    moot); moving to the hits asks for it at once."""
+    monkeypatch.setattr(loaders, "PAGE", 3)
+    monkeypatch.setattr(searching, "MORE_WAIT", 600.0)
+    app = app_factory()
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await searched(pilot, "is:unread")
+        await settle(pilot)
+        assert len(screen.headlines.ids) == 3 and screen.headlines.more == 6
+        await pilot.press("down")
+        await until(pilot, lambda: len(screen.headlines.ids) == 9, "the later pages")
+        assert screen.headlines.more == 0
 
 
 async def test_new_hits_repaint_the_list_without_laying_the_screen_out(

@@ -5,6 +5,7 @@ their unread counts, kept in the UI state file."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,11 @@ from reader.ui.messages import Failed, SearchLoaded, SearchTotal
 from reader.ui.sources import Source, search_source
 from reader.ui.words import plural
 
+MORE_WAIT = 0.15  # seconds the hits stay listed, while the query is typed, before the next page
+
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from reader.ui.screens.main import MainScreen
     from reader.ui.widgets.headlines import HeadlineList
     from reader.ui.widgets.searchbar import SearchBar
@@ -53,6 +58,8 @@ class Searching:
         self._took_ms = 0.0
         self._before: Before | None = None
         self._last_query = ""
+        self._more: Timer | None = None  # the next page, asked for once typing pauses
+        self._fetch_more: Callable[[], None] = lambda: None
 
     @property
     def bar(self) -> SearchBar:
@@ -95,6 +102,7 @@ class Searching:
         screen = self.screen
         query = " ".join(query.split())
         self._last_query = query
+        self._stop_more()  # the list it was for goes
         screen.source = search_source(query)
         if not query:
             self.total = 0
@@ -110,6 +118,7 @@ class Searching:
         """Enter in the bar: to the hits, opening the first (shown at once in the one-pane
         layout)."""
         screen = self.screen
+        self.more_now()
         current = screen.headlines.current_id
         if current is not None:
             screen.reading.open_item(current)
@@ -184,15 +193,39 @@ class Searching:
         self.screen.lists.update_place()
 
     def need_more(self, message: HeadlineList.NeedMore) -> None:
-        """The next page of hits."""
+        """The next page of hits. While the query is typed, it waits for the hits to stay a
+        typing pause: the next key makes it moot, and meanwhile the first hits are drawn and
+        the next query is searched without it competing for the CPU."""
         screen = self.screen
         store, source = screen.ctx.store, screen.source
         generation, offset = message.generation, message.offset
-        if source.is_search:
+        if not source.is_search:
+            return
+
+        def fetch() -> None:
+            self._more = None
             screen.runner.work(
                 lambda: loaders.search(store, source, offset=offset, generation=generation),
                 "search-more",
             )
+
+        self._stop_more()
+        if self.typing:
+            self._more = screen.set_timer(MORE_WAIT, fetch)
+            self._fetch_more = fetch
+        else:
+            fetch()
+
+    def more_now(self) -> None:
+        """The person moves to the hits: the next page, if it waits, is asked for now."""
+        if self._more is not None:
+            self._stop_more()
+            self._fetch_more()
+
+    def _stop_more(self) -> None:
+        if self._more is not None:
+            self._more.stop()
+            self._more = None
 
     # ---- saved searches -------------------------------------------------------------------
     def save_or_remove(self) -> None:

@@ -222,6 +222,7 @@ class MainScreen(Screen[None]):
 
     def on_search_bar_results_wanted(self, message: SearchBar.ResultsWanted) -> None:
         """Down in the bar: to the hits."""
+        self.search.more_now()
         self.show_pane("headlines")
 
     def on_search_bar_closed(self, message: SearchBar.Closed) -> None:
