@@ -146,7 +146,7 @@ class Matcher:
         """Whether folded index text holds the term."""
         first = self.tokens[0]
         if self.phrase is not None:
-            return self._phrase(text, first)
+            return self._phrase(text)
         at, end = text.find(first), len(first)
         while at >= 0:
             if (at == 0 or not text[at - 1].isalnum()) and (
@@ -156,17 +156,12 @@ class Matcher:
             at = text.find(first, at + 1)
         return False
 
-    def _phrase(self, text: str, first: str) -> bool:
+    def _phrase(self, text: str) -> bool:
         if any(t not in text for t in self.tokens[1:]):
             return False
         pattern = self.phrase
         assert pattern is not None
-        at = text.find(first)
-        while at >= 0:
-            if pattern.match(text, at):
-                return True
-            at = text.find(first, at + 1)
-        return False
+        return pattern.search(text) is not None
 
 
 def matcher(term: Term) -> Matcher | None:
@@ -184,6 +179,11 @@ def matcher(term: Term) -> Matcher | None:
     words = tuple(t.encode() for t in whole) if all(t.isascii() for t in tokens) else None
     if len(tokens) == 1:
         return Matcher(key, tokens, prefix, None, words)
-    body = _SEP.join(re.escape(t) for t in tokens)
+    # the first token, then "not inside a longer word" looked at behind it: a pattern that
+    # starts with a literal is searched for by the regex engine's fast scan (one search of a
+    # story of common words took ~4 µs this way, ~40 with the look-behind first)
+    first = re.escape(tokens[0])
+    rest = "".join(_SEP + re.escape(t) for t in tokens[1:])
     end = "" if prefix else "(?![^\\W_])"
-    return Matcher(key, tokens, prefix, re.compile(f"(?<![^\\W_]){body}{end}"), words)
+    pattern = re.compile(f"{first}(?<![^\\W_]{first}){rest}{end}")
+    return Matcher(key, tokens, prefix, pattern, words)

@@ -47,6 +47,8 @@ ITEMS = (
     item("12", "Tags", '<p><a title="gossip">link</a> end of election</p><p>storm season</p>'),
     item("13", "Scripts", "<p>visible</p><style>p { gossip: 1 }</style><!-- secret -->"),
     item("14", "Breaks", "<p>rail<br>way harbour</p><div>禁毒</div><div>戒毒</div>"),
+    # a phrase's first word as the end of a longer one: no match there
+    item("15", "Brainstorm", "<p>A brainstorm election by the railway harbour.</p>"),
 )
 
 QUERIES = (
@@ -61,7 +63,8 @@ QUERIES = (
     '"election storm"', "secret", "visible", "railway", "rail", "way", '"way harbour"',
     '"禁毒 戒毒"', "b", "results", "season -gossip", '"election night"', "elect* night",
     '"全国禁毒"', "禁毒示范", "示", "戒*", "ニュ", "한국", "x_y", "foo-bar", "caf*", '"world briefs"',
-    '"daily bitcoin"', "tech -bitcoin", "author:müller", '"at&t"',
+    '"daily bitcoin"', "tech -bitcoin", "author:müller", '"at&t"', '"storm election"',
+    '"brainstorm election"',
 )  # fmt: skip
 
 
