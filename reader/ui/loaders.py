@@ -17,7 +17,7 @@ from reader.errors import ReaderError
 from reader.models import Headline, Item
 from reader.store.db import Store
 from reader.textsafe import one_line
-from reader.ui.firstview import WINDOW, FirstView, feed_counts, newest
+from reader.ui.firstview import WINDOW, FeedCounts, FirstView, feed_counts, newest
 from reader.ui.messages import (
     ArticleLoaded,
     FeedsLoaded,
@@ -46,7 +46,11 @@ SUMMARY_CHARS = 300  # of a summary line (the list crops it to its width)
 
 def load_feeds(store: Store) -> FeedsLoaded:
     """Subscriptions, unread counts per feed, and the totals for All, Unread and Bookmarks."""
-    counts = feed_counts(store)
+    return feeds_loaded(feed_counts(store))
+
+
+def feeds_loaded(counts: FeedCounts) -> FeedsLoaded:
+    """The feed pane's counts as the message that shows them."""
     return FeedsLoaded(counts.feeds, counts.unread, counts.totals, counts.mark_tags)
 
 
@@ -175,12 +179,8 @@ def first_view(first: Future[FirstView] | None) -> FirstView | None:
 
 def first_messages(view: FirstView) -> tuple[FeedsLoaded, HeadlinesLoaded]:
     """The first view as the messages the screen shows: the counts, the newest rows of All."""
-    counts = view.counts
     ids = array("q", (h.id for h in view.rows))
-    return (
-        FeedsLoaded(counts.feeds, counts.unread, counts.totals, counts.mark_tags),
-        HeadlinesLoaded(ALL, ids, view.rows, 0, preview=True),
-    )
+    return feeds_loaded(view.counts), HeadlinesLoaded(ALL, ids, view.rows, 0, preview=True)
 
 
 def span_of(rows: Sequence[Headline], ids: Sequence[int] | None = None) -> tuple[int, int] | None:
