@@ -32,16 +32,10 @@ def index_title(text: str | None) -> str:
 
 
 @lru_cache(maxsize=4)  # the triggers want an entry's body twice: its column and its initials
-def stored_body(summary: str | None, content: str | None, kind: str | None,
-                full_text: str | None) -> str:  # fmt: skip
-    """An item's searchable body (searchtext.body_text) from its stored columns."""
-    return body_text(summary, content, kind, full_text)
-
-
 def index_body(summary: str | None, content: str | None, kind: str | None,
                full_text: str | None) -> str:  # fmt: skip
     """A body's index text (the SQL function tidings_index_body)."""
-    return index_form(stored_body(summary, content, kind, full_text))
+    return index_form(body_text(summary, content, kind, full_text))
 
 
 def initials(*texts: str, words: set[bytes] | None = None) -> str:

@@ -51,7 +51,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from reader.indextext import INITIAL, index_title, initials, item_index, stored_body
+from reader.indextext import INITIAL, index_title, initials, item_index
 from reader.indextext import index_body as index_body  # the SQL function's (connect.py)
 from reader.models import ParsedItem
 from reader.searchtext import body_text, index_form
@@ -72,7 +72,7 @@ def feed_token(feed_id: int) -> str:
 def initials_of(title: str | None, author: str | None, summary: str | None,
                 content: str | None, kind: str | None, full_text: str | None) -> str:  # fmt: skip
     """`initials` of an item's stored columns (the SQL function tidings_initials)."""
-    return initials(title or "", author or "", stored_body(summary, content, kind, full_text))
+    return initials(title or "", author or "", body_text(summary, content, kind, full_text))
 
 
 def initial_token(prefix: str) -> str:
