@@ -119,30 +119,29 @@ def _lock_is_free(db: Path) -> bool:
     return True
 
 
-async def test_the_lock_is_held_from_the_sync_through_the_refresh(
-    server: GReaderServer, tmp_path: Path
-) -> None:
+@pytest.fixture
+def probe(server: GReaderServer, tmp_path: Path) -> Iterator[_Between]:
+    """The reader's service on a fresh store, syncing with `server`."""
     config = parse_config(_config(server, tmp_path, server.password))
     with Store.open(tmp_path / "t.db") as store:
-        probe = _Between(LazyService(config, store))
+        yield _Between(LazyService(config, store))
+
+
+async def test_the_lock_is_held_from_the_sync_through_the_refresh(probe: _Between) -> None:
+    finished = await asyncio.to_thread(BackgroundRefresh(probe, None, print).run)
+    assert (finished.synced, finished.new_items, finished.error) == ("greader", 10, "")
+    assert probe.free_between is False  # cron's refresh could not slip in between
+    assert _lock_is_free(probe.real.store.path)  # and it is given up at the end
+
+
+async def test_a_refresh_elsewhere_stops_the_sync_too(probe: _Between) -> None:
+    store = probe.real.store
+    cron = os.open(lock_path(store.path, "refresh"), os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(cron, fcntl.LOCK_EX)  # as cron's `tidings refresh` holds it
+    try:
         finished = await asyncio.to_thread(BackgroundRefresh(probe, None, print).run)
-        assert (finished.synced, finished.new_items, finished.error) == ("greader", 10, "")
-        assert probe.free_between is False  # cron's refresh could not slip in between
-        assert _lock_is_free(store.path)  # and it is given up at the end
-
-
-async def test_a_refresh_elsewhere_stops_the_sync_too(
-    server: GReaderServer, tmp_path: Path
-) -> None:
-    config = parse_config(_config(server, tmp_path, server.password))
-    with Store.open(tmp_path / "t.db") as store:
-        probe = _Between(LazyService(config, store))
-        cron = os.open(lock_path(store.path, "refresh"), os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(cron, fcntl.LOCK_EX)  # as cron's `tidings refresh` holds it
-        try:
-            finished = await asyncio.to_thread(BackgroundRefresh(probe, None, print).run)
-        finally:
-            os.close(cron)
-        assert finished.elsewhere and not finished.synced and finished.new_items == 0
-        assert probe.free_between is None  # the refresh never began
-        assert store.count() == 0
+    finally:
+        os.close(cron)
+    assert finished.elsewhere and not finished.synced and finished.new_items == 0
+    assert probe.free_between is None  # the refresh never began
+    assert store.count() == 0
